@@ -139,6 +139,4 @@ export interface Target {
   stop(): Promise<void>;
   /** How many scenarios may run at once on this target. */
   readonly parallelism: number;
-  /** Multiplier for expectation windows (real servers need real time). */
-  readonly timeScale: number;
 }
