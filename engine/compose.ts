@@ -1,0 +1,66 @@
+// What a push looks like (R-FROM, R-SUMMARY, R-PUBOPTS, R-PRIVACY, R-PRIVACY-ENC).
+import { xml, type Element } from "@xmpp/xml";
+import { classify } from "./classify.ts";
+import { parseXml } from "./parse.ts";
+import type { PushOptions } from "./options.ts";
+import type { Registration } from "./store.ts";
+import { NS } from "./xmlns.ts";
+import { bodyText } from "./classify.ts";
+
+export interface SummaryFields {
+  "message-count"?: string;
+  "last-message-sender"?: string;
+  "last-message-body"?: string;
+}
+
+/** The summary a stanza earns under the options; null stanza = a ping (no message fields). */
+export function summarize(stanza: Element | null, opts: PushOptions): SummaryFields {
+  if (!stanza) return {};
+  const c = classify(stanza);
+  const fields: SummaryFields = { "message-count": "1" };
+  const m = c.message;
+  if (opts.push_notification_with_sender && m) {
+    const from = m.attrs.from;
+    if (from) fields["last-message-sender"] = from;
+  }
+  const placeholder = opts.push_notification_important_body;
+  const body = m ? bodyText(m) : null;
+  if (opts.push_notification_with_body && body && !c.sealed && c.carbon !== "sent") {
+    fields["last-message-body"] = body;
+  } else if (c.important && placeholder !== "") {
+    fields["last-message-body"] = placeholder;
+  }
+  return fields;
+}
+
+function field(name: string, value?: string): Element {
+  return value === undefined ? xml("field", { var: name }) : xml("field", { var: name }, xml("value", {}, value));
+}
+
+export function buildPush(args: {
+  id: string;
+  domain: string;
+  registration: Registration;
+  fields: SummaryFields;
+}): Element {
+  const { id, domain, registration: reg, fields } = args;
+  const form = xml(
+    "x",
+    { xmlns: NS.data, type: "submit" },
+    field("FORM_TYPE", NS.summary),
+    ...Object.entries(fields)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => field(k, v)),
+  );
+  const publishAttrs = reg.node === undefined ? {} : { node: reg.node };
+  const pubsub = xml(
+    "pubsub",
+    { xmlns: NS.pubsub },
+    xml("publish", publishAttrs, xml("item", {}, xml("notification", { xmlns: NS.push }, form))),
+  );
+  if (reg.publishOptions) {
+    const stored = parseXml(reg.publishOptions);
+    if (stored) pubsub.append(xml("publish-options", {}, stored));
+  }
+  return xml("iq", { type: "set", from: domain, to: reg.jid, id }, pubsub);
+}

@@ -1,0 +1,405 @@
+// The notification engine: when to push, to whom, and what happens with the app server's answer.
+// Pure: no sockets, no timers of its own, no Date.now(); everything comes through the ports.
+// Every public method is guarded: a malformed stanza is answered or ignored, never thrown.
+import type { Element } from "@xmpp/xml";
+import { classify } from "./classify.ts";
+import { buildPush, summarize } from "./compose.ts";
+import { DedupMemory } from "./dedup.ts";
+import { parseJid, fullOf, bareOf } from "./jid.ts";
+import { resolvePushOptions, type PushOptions } from "./options.ts";
+import {
+  silentLogger,
+  type Clock,
+  type EngineHooks,
+  type KeyedStanza,
+  type Logger,
+  type ServerPort,
+  type SessionView,
+  type TimerHandle,
+} from "./ports.ts";
+import { disable, enable, isBound, type Outcome } from "./registrations.ts";
+import { errorReply, readError } from "./replies.ts";
+import type { Registration, RegistrationStore } from "./store.ts";
+import { NS } from "./xmlns.ts";
+
+export const BATCH_MS = 1000; // R-HIB-QUEUE: stanzas within one second share a push
+
+interface PendingPush {
+  user: string;
+  regId: string;
+  jid: string;
+  timer: TimerHandle;
+}
+
+/** Per-session push state (R-HIB-START … R-RESUME). */
+interface SessionState {
+  user: string;
+  batch: KeyedStanza[];
+  timer?: TimerHandle;
+  firstPushDone: boolean;
+  extended: boolean;
+}
+
+export interface EngineDeps {
+  options?: Partial<PushOptions> | Record<string, unknown>;
+  store: RegistrationStore;
+  clock: Clock;
+  port: ServerPort;
+  hooks?: EngineHooks;
+  log?: Logger;
+  /** Push ids; the default is a counter, fine for one process (replies are matched by id + sender). */
+  newId?: () => string;
+}
+
+export interface EngineStats {
+  pending: number;
+  sessions: number;
+  dedupKeys: number;
+}
+
+export class PushEngine {
+  readonly options: PushOptions;
+  private readonly store: RegistrationStore;
+  private readonly clock: Clock;
+  private readonly port: ServerPort;
+  private readonly hooks: EngineHooks;
+  private readonly log: Logger;
+  private readonly newId: () => string;
+  private readonly pending = new Map<string, PendingPush>();
+  private readonly sessions = new Map<string, SessionState>();
+  private readonly dedup: DedupMemory;
+  private readonly autoKeys = new WeakMap<Element, string>();
+  private autoKeyCounter = 0;
+
+  constructor(deps: EngineDeps) {
+    this.options = resolvePushOptions(deps.options as Record<string, unknown>);
+    this.store = deps.store;
+    this.clock = deps.clock;
+    this.port = deps.port;
+    this.hooks = deps.hooks ?? {};
+    this.log = deps.log ?? silentLogger;
+    let n = 0;
+    this.newId = deps.newId ?? (() => `push-${(++n).toString(36)}`);
+    this.dedup = new DedupMemory(this.options.push_dedup_memory);
+  }
+
+  /** R-DISCO: features the account's disco#info lists. */
+  accountFeatures(): string[] {
+    return [NS.push];
+  }
+
+  stats(): EngineStats {
+    return { pending: this.pending.size, sessions: this.sessions.size, dedupKeys: this.dedup.size() };
+  }
+
+  // ---- client requests --------------------------------------------------------------------
+
+  /** Enable/disable iq from a client session; returns the reply, or null if not a push request. */
+  handleIq(session: SessionView, iq: Element): Element | null {
+    return this.guard("handleIq", null, () => {
+      const command = iq?.getChildElements?.().find((c) => c.attrs.xmlns === NS.push);
+      if (!command || (command.name !== "enable" && command.name !== "disable")) return null;
+      if (iq.attrs.type !== "set") return errorReply(iq, "modify", "bad-request", "Use type='set'");
+      const outcome: Outcome =
+        command.name === "enable"
+          ? enable({
+              iq,
+              command,
+              session,
+              store: this.store,
+              options: this.options,
+              hooks: this.hooks,
+              now: this.clock.now(),
+            })
+          : disable({ iq, command, user: session.user, store: this.store });
+      this.afterRemoval(session.user, outcome.removed);
+      this.log.debug({ user: session.user, cmd: command.name, reply: outcome.reply.attrs.type }, "push iq");
+      return outcome.reply;
+    });
+  }
+
+  // ---- when to push ------------------------------------------------------------------------
+
+  /** R-OFFLINE: a message stored for offline delivery. */
+  messageOffline(user: string, ks: KeyedStanza): number {
+    return this.guard("messageOffline", 0, () => this.pushTo(user, this.registrations(user), ks));
+  }
+
+  /** R-MAM / R-URGENT: a message archived for `owner`. */
+  messageArchived(owner: string, ks: KeyedStanza): number {
+    return this.guard("messageArchived", 0, () => {
+      const to = ks.stanza.attrs.to ? parseJid(ks.stanza.attrs.to) : null;
+      if (!to || to.local.toLowerCase() !== owner.toLowerCase()) return 0; // a sent copy: not for us
+      const sessions = this.port.sessions(owner);
+      if (sessions.length === 0) return 0; // no session: the offline path handles it
+      const regs = this.registrations(owner);
+      if (classify(ks.stanza).urgent) return this.pushTo(owner, regs, ks); // R-URGENT: everyone, now
+      const unbound = regs.filter((r) => !sessions.some((s) => isBound(r, s)));
+      return this.pushTo(owner, unbound, ks);
+    });
+  }
+
+  /** R-GROUPCHAT-BARE: a groupchat message addressed to the user's bare JID. */
+  groupchatToBare(user: string, ks: KeyedStanza): number {
+    return this.guard("groupchatToBare", 0, () => this.pushTo(user, this.registrations(user), ks));
+  }
+
+  /** R-PING: a push with no message fields, to all registrations or the given ones. */
+  ping(user: string, only?: { jid: string; node?: string }[]): number {
+    return this.guard("ping", 0, () => {
+      const regs = this.registrations(user).filter(
+        (r) => !only || only.some((o) => o.jid === r.jid && (o.node === undefined || o.node === r.node)),
+      );
+      let sent = 0;
+      for (const r of regs) if (this.sendPush(user, r, null)) sent++;
+      return sent;
+    });
+  }
+
+  /** R-HIB-START: the session hibernated with these stanzas unacknowledged. */
+  hibernationStarted(session: SessionView, queue: KeyedStanza[]): void {
+    this.guard("hibernationStarted", undefined, () => {
+      const st = this.state(session);
+      st.firstPushDone = false;
+      if (this.bound(session).length > 0) {
+        this.port.setHibernationTimeout(session.id, this.options.push_max_hibernation_timeout); // R-HIB-EXTEND
+        st.extended = true;
+      }
+      this.processQueue(session, queue);
+    });
+  }
+
+  /** R-HIB-QUEUE: a stanza queued while the session hibernates or its acks are delayed. */
+  stanzaQueued(session: SessionView, ks: KeyedStanza): void {
+    this.guard("stanzaQueued", undefined, () => {
+      if (this.bound(session).length === 0) return;
+      const st = this.state(session);
+      st.batch.push(ks);
+      st.timer ??= this.clock.setTimer(BATCH_MS, () => this.flushBatch(session.id));
+    });
+  }
+
+  /** R-ACK-DELAY: an ack request went unanswered too long; its unacked stanzas are batched. */
+  ackDelayed(session: SessionView, queue: KeyedStanza[]): void {
+    this.guard("ackDelayed", undefined, () => {
+      for (const ks of queue) this.stanzaQueued(session, ks);
+    });
+  }
+
+  /** R-RESUME (resumed) or the end of a hibernation by timeout (not resumed). */
+  hibernationEnded(session: SessionView, resumed: boolean): void {
+    this.guard("hibernationEnded", undefined, () => {
+      const st = this.sessions.get(session.id);
+      if (!st) return;
+      st.timer?.cancel();
+      st.timer = undefined;
+      st.batch = [];
+      st.firstPushDone = false;
+      st.extended = false;
+      if (!resumed) this.sessions.delete(session.id);
+    });
+  }
+
+  /** The session is gone (closed, or its hibernation expired). */
+  sessionClosed(sessionId: string): void {
+    this.guard("sessionClosed", undefined, () => {
+      this.sessions.get(sessionId)?.timer?.cancel();
+      this.sessions.delete(sessionId);
+    });
+  }
+
+  // ---- app server answers ------------------------------------------------------------------
+
+  /** A result or error iq addressed to the server; true if it answered one of our pushes. */
+  handleAppReply(iq: Element): boolean {
+    return this.guard("handleAppReply", false, () => {
+      const id = iq?.attrs?.id;
+      const p = id === undefined ? undefined : this.pending.get(id);
+      if (!p) return false;
+      if (!sameJid(iq.attrs.from, p.jid)) {
+        this.log.warn({ id, from: iq.attrs.from, expected: p.jid }, "push reply from a foreign JID ignored"); // R-ERR-SPOOF
+        return true;
+      }
+      p.timer.cancel();
+      this.pending.delete(id!);
+      if (iq.attrs.type === "result") this.resetErrors(p.user, p.regId); // R-ERR-RESET
+      else if (iq.attrs.type === "error") this.countError(p.user, p.regId, readError(iq));
+      return true;
+    });
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  private guard<T>(where: string, fallback: T, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      this.log.warn({ where, err: String(err) }, "engine input ignored");
+      return fallback;
+    }
+  }
+
+  private registrations(user: string): Registration[] {
+    try {
+      return this.store.load(user).registrations;
+    } catch (err) {
+      this.log.warn({ user, err: String(err) }, "registration store unavailable");
+      return [];
+    }
+  }
+
+  private bound(session: SessionView): Registration[] {
+    return this.registrations(session.user).filter((r) => isBound(r, session));
+  }
+
+  private state(session: SessionView): SessionState {
+    let st = this.sessions.get(session.id);
+    if (!st) {
+      st = { user: session.user, batch: [], firstPushDone: false, extended: false };
+      this.sessions.set(session.id, st);
+    }
+    return st;
+  }
+
+  private keyOf(ks: KeyedStanza): string {
+    if (ks.key !== undefined) return ks.key;
+    let k = this.autoKeys.get(ks.stanza);
+    if (k === undefined) this.autoKeys.set(ks.stanza, (k = `auto-${++this.autoKeyCounter}`));
+    return k;
+  }
+
+  /** Pushes one stanza to each registration that has not had it yet (R-DEDUP). */
+  private pushTo(user: string, regs: Registration[], ks: KeyedStanza): number {
+    const key = this.keyOf(ks);
+    let sent = 0;
+    for (const r of regs) {
+      if (this.dedup.has(user, r.id, key)) continue;
+      if (this.sendPush(user, r, ks.stanza)) {
+        this.dedup.add(user, r.id, key);
+        sent++;
+      }
+    }
+    return sent;
+  }
+
+  private flushBatch(sessionId: string): void {
+    this.guard("flushBatch", undefined, () => {
+      const st = this.sessions.get(sessionId);
+      if (!st) return;
+      const items = st.batch;
+      st.batch = [];
+      st.timer = undefined;
+      const session = this.port.sessions(st.user).find((s) => s.id === sessionId);
+      if (session) this.processQueue(session, items);
+    });
+  }
+
+  /** At most one important and one unimportant push per queue or batch, per registration. */
+  private processQueue(session: SessionView, items: KeyedStanza[]): void {
+    const placeholder = this.options.push_notification_important_body;
+    for (const reg of this.bound(session)) {
+      const notified = { important: false, unimportant: false };
+      for (const ks of items) {
+        const key = this.keyOf(ks);
+        if (this.dedup.has(session.user, reg.id, key)) continue;
+        const important = placeholder !== "" && classify(ks.stanza).important;
+        const kind = important ? "important" : "unimportant";
+        if (!notified[kind] && this.sendPush(session.user, reg, ks.stanza)) {
+          notified[kind] = true;
+          if (session.state === "hibernated") this.firstPush(session, important || placeholder === "");
+        }
+        // Covered by this batch's push of its kind: never pushed again (R-DEDUP-EXPIRY).
+        if (notified[kind]) this.dedup.add(session.user, reg.id, key);
+      }
+    }
+  }
+
+  /** R-HIB-EXTEND: the first push that counts ends the extension; the normal timeout restarts. */
+  private firstPush(session: SessionView, counts: boolean): void {
+    const st = this.state(session);
+    if (!counts || st.firstPushDone) return;
+    st.firstPushDone = true;
+    if (st.extended) {
+      st.extended = false;
+      this.port.setHibernationTimeout(session.id, null);
+    }
+  }
+
+  private sendPush(user: string, reg: Registration, stanza: Element | null): boolean {
+    const blocked = this.hooks.push?.({ user, registration: { jid: reg.jid, node: reg.node }, stanza });
+    if (blocked) {
+      this.log.info({ user, reg: reg.id, reason: blocked }, "push vetoed"); // R-VETO-PUSH
+      return false;
+    }
+    const id = this.newId();
+    const push = buildPush({ id, domain: this.port.domain, registration: reg, fields: summarize(stanza, this.options) });
+    const timer = this.clock.setTimer(this.options.push_reply_timeout * 1000, () => this.pending.delete(id));
+    this.pending.set(id, { user, regId: reg.id, jid: reg.jid, timer });
+    this.port.send(push);
+    return true;
+  }
+
+  private resetErrors(user: string, regId: string): void {
+    this.updateRecord(user, (rec) => {
+      if (!rec.errors[regId]) return false;
+      delete rec.errors[regId];
+      return true;
+    });
+  }
+
+  /** R-ERR-COUNT / R-ERR-WAIT. */
+  private countError(user: string, regId: string, err: { type: string; condition: string }): void {
+    if (err.type === "wait") return;
+    let removed: Registration[] = [];
+    this.updateRecord(user, (rec) => {
+      const reg = rec.registrations.find((r) => r.id === regId);
+      if (!reg) return false;
+      const count = (rec.errors[regId] ?? 0) + 1;
+      if (count >= this.options.push_max_errors) {
+        rec.registrations = rec.registrations.filter((r) => r.id !== regId);
+        delete rec.errors[regId];
+        removed = [reg];
+        this.log.info({ user, reg: regId, count }, "registration removed after errors");
+      } else rec.errors[regId] = count;
+      return true;
+    });
+    this.afterRemoval(user, removed);
+  }
+
+  private updateRecord(user: string, change: (rec: ReturnType<RegistrationStore["load"]>) => boolean): void {
+    try {
+      const rec = this.store.load(user);
+      if (change(rec)) this.store.save(user, rec);
+    } catch (err) {
+      this.log.warn({ user, err: String(err) }, "registration store update failed");
+    }
+  }
+
+  /** Removed registrations: forget their dedup memory and pending pushes; unbound hibernated
+   * sessions get their normal hibernation timeout back. */
+  private afterRemoval(user: string, removed: Registration[]): void {
+    if (removed.length === 0) return;
+    const gone = new Set(removed.map((r) => r.id));
+    for (const r of removed) this.dedup.forget(user, r.id);
+    for (const [id, p] of this.pending) {
+      if (p.user === user && gone.has(p.regId)) {
+        p.timer.cancel();
+        this.pending.delete(id);
+      }
+    }
+    for (const s of this.port.sessions(user)) {
+      const st = this.sessions.get(s.id);
+      if (st?.extended && this.bound(s).length === 0) {
+        st.extended = false;
+        this.port.setHibernationTimeout(s.id, null);
+      }
+    }
+  }
+}
+
+function sameJid(a: string | undefined, b: string): boolean {
+  if (a === undefined) return false;
+  const ja = parseJid(a);
+  const jb = parseJid(b);
+  return !!ja && !!jb && fullOf(ja) === fullOf(jb) && bareOf(ja) === bareOf(jb);
+}

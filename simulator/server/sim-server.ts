@@ -1,0 +1,440 @@
+// The simulated server core that drives the engine: accounts, sessions, message routing, offline
+// store, archive (MAM), carbons, CSI and XEP-0198 (queue, ack requests, hibernation, resumption).
+// It plays the part of Prosody's core and mod_smacks; the engine plays mod_cloud_notify.
+import { xml, type Element } from "@xmpp/xml";
+import { PushEngine } from "../../engine/engine.ts";
+import { parseJid } from "../../engine/jid.ts";
+import type { PushOptions } from "../../engine/options.ts";
+import type { Clock, EngineHooks, KeyedStanza, Logger, ServerPort, SessionView } from "../../engine/ports.ts";
+import { errorReply, resultReply } from "../../engine/replies.ts";
+import type { RegistrationStore } from "../../engine/store.ts";
+import { NS } from "../../engine/xmlns.ts";
+import { SimSession } from "./sim-session.ts";
+import { archivable, carbonEligible, csiUrgent, offlineStorable } from "./stanza-rules.ts";
+import { unwrapCarbon } from "../../engine/classify.ts";
+
+export interface SmacksSettings {
+  hibernationTime: number; // seconds (smacks_hibernation_time)
+  maxAckDelay: number; // seconds (smacks_max_ack_delay)
+}
+
+export interface SimServerConfig {
+  domain: string;
+  clock: Clock;
+  store: RegistrationStore;
+  pushOptions: Partial<PushOptions>;
+  smacks: SmacksSettings;
+  archive: boolean;
+  hooks?: EngineHooks;
+  log?: Logger;
+  /** Server-side events for the timeline. */
+  note?: (text: string) => void;
+}
+
+export class SimServer {
+  readonly domain: string;
+  engine: PushEngine;
+  private readonly accounts = new Set<string>();
+  private readonly sessions = new Map<string, SimSession>();
+  private readonly apps = new Map<string, (el: Element) => void>();
+  readonly offline = new Map<string, KeyedStanza[]>();
+  readonly archives = new Map<string, KeyedStanza[]>();
+  private stanzaSeq = 0;
+  private sessionSeq = 0;
+  private readonly note: (text: string) => void;
+  private readonly cfg: SimServerConfig;
+  private readonly port: ServerPort;
+
+  constructor(cfg: SimServerConfig) {
+    this.cfg = cfg;
+    this.domain = cfg.domain;
+    this.note = cfg.note ?? (() => {});
+    this.port = this.makePort();
+    this.engine = this.makeEngine();
+  }
+
+  private makeEngine(): PushEngine {
+    return new PushEngine({
+      options: this.cfg.pushOptions,
+      store: this.cfg.store,
+      clock: this.cfg.clock,
+      port: this.port,
+      hooks: this.cfg.hooks,
+      log: this.cfg.log,
+    });
+  }
+
+  /** A restart: every session is cut, the engine starts afresh over the same store. */
+  restart(): void {
+    for (const s of [...this.sessions.values()]) {
+      s.hibernationTimer?.cancel();
+      s.ackTimer?.cancel();
+      s.state = "closed";
+      s.deliverToClient = null;
+    }
+    this.sessions.clear();
+    this.engine = this.makeEngine();
+    this.note("server restarted (registrations and error counts kept in the store)");
+  }
+
+  addAccount(user: string): void {
+    this.accounts.add(user.toLowerCase());
+  }
+
+  addApp(jid: string, inbox: (el: Element) => void): void {
+    this.apps.set(jid, inbox);
+  }
+
+  bareJid(user: string): string {
+    return `${user}@${this.domain}`;
+  }
+
+  // ---- the engine's view of the server -----------------------------------------------------
+
+  private makePort(): ServerPort {
+    return {
+    domain: this.cfg.domain,
+    send: (stanza) => this.sendFromServer(stanza),
+    sessions: (user) => this.sessionsOf(user).map((s) => s.view()),
+    setHibernationTimeout: (id, seconds) => {
+      const s = this.sessions.get(id);
+      if (!s || s.state !== "hibernated") return;
+      const secs = seconds ?? this.cfg.smacks.hibernationTime;
+      this.note(`${s.fullJid}: hibernation timeout set to ${secs}s from now${seconds === null ? " (normal)" : ""}`);
+      this.armHibernation(s, secs);
+    },
+    };
+  }
+
+  private sessionsOf(user: string): SimSession[] {
+    const u = user.toLowerCase();
+    return [...this.sessions.values()].filter((s) => s.user === u && s.state !== "closed");
+  }
+
+  private sendFromServer(stanza: Element): void {
+    const to = stanza.attrs.to ?? "";
+    const app = this.apps.get(to);
+    if (app) return app(stanza);
+    // Nobody there: bounce as a remote server would (counts as an error from that JID).
+    if (stanza.name === "iq" && stanza.attrs.type === "set") {
+      this.note(`no route to ${to}: bounced`);
+      const bounce = errorReply(xml("iq", { id: stanza.attrs.id, from: this.domain, to }), "cancel", "remote-server-not-found");
+      this.cfg.clock.setTimer(0, () => this.engine.handleAppReply(bounce));
+    }
+  }
+
+  /** An app server's answer to a push. */
+  fromApp(el: Element): void {
+    if (el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error")) this.engine.handleAppReply(el);
+  }
+
+  ping(user: string, only?: { jid: string; node?: string }[]): number {
+    return this.engine.ping(user, only);
+  }
+
+  // ---- sessions ----------------------------------------------------------------------------
+
+  bind(user: string, resource: string, deliver: (el: Element) => void): SimSession {
+    const u = user.toLowerCase();
+    if (!this.accounts.has(u)) throw new Error(`no account ${user}@${this.domain}`);
+    const full = `${u}@${this.domain}/${resource}`;
+    // A new session with the same full JID replaces the old one (resource conflict).
+    for (const s of this.sessionsOf(u)) if (s.resource === resource) this.endSession(s, "replaced by a new session");
+    const s = new SimSession(`s${++this.sessionSeq}`, u, resource, full, deliver);
+    this.sessions.set(s.id, s);
+    this.note(`${full}: session bound`);
+    return s;
+  }
+
+  /** The client vanished without closing its stream. */
+  drop(s: SimSession): void {
+    if (s.state !== "live") return;
+    s.deliverToClient = null;
+    s.awaitingAck = false;
+    s.ackTimer?.cancel();
+    if (!s.sm) return this.endSession(s, "connection lost (no stream management)");
+    s.state = "hibernated";
+    this.note(`${s.fullJid}: hibernating with ${s.unacked.length} unacked stanza(s)`);
+    this.armHibernation(s, this.cfg.smacks.hibernationTime);
+    this.engine.hibernationStarted(s.view(), [...s.unacked]);
+  }
+
+  resume(s: SimSession, deliver: (el: Element) => void): boolean {
+    if (s.state !== "hibernated") return false;
+    s.hibernationTimer?.cancel();
+    s.state = "live";
+    s.deliverToClient = deliver;
+    this.note(`${s.fullJid}: resumed, redelivering ${s.unacked.length} stanza(s)`);
+    this.engine.hibernationEnded(s.view(), true);
+    for (const ks of s.unacked) deliver(ks.stanza);
+    if (s.acking) this.ack(s);
+    else if (s.unacked.length > 0) this.requestAck(s);
+    return true;
+  }
+
+  /** Clean close: </stream:stream>. */
+  close(s: SimSession): void {
+    if (s.state === "closed") return;
+    this.endSession(s, "closed cleanly");
+  }
+
+  setAcking(s: SimSession, on: boolean): void {
+    s.acking = on;
+    if (on && s.state === "live") this.ack(s);
+  }
+
+  csi(s: SimSession, state: "active" | "inactive"): void {
+    s.inactive = state === "inactive";
+    if (!s.inactive) this.flushCsi(s);
+  }
+
+  private armHibernation(s: SimSession, seconds: number): void {
+    s.hibernationTimer?.cancel();
+    s.hibernationTimer = this.cfg.clock.setTimer(seconds * 1000, () => {
+      this.engine.hibernationEnded(s.view(), false);
+      this.endSession(s, "hibernation timed out");
+    });
+  }
+
+  private endSession(s: SimSession, why: string): void {
+    s.hibernationTimer?.cancel();
+    s.ackTimer?.cancel();
+    s.state = "closed";
+    s.deliverToClient = null;
+    this.sessions.delete(s.id);
+    this.engine.sessionClosed(s.id);
+    this.note(`${s.fullJid}: session ended (${why})`);
+    if (s.available) this.broadcastPresence(s, "unavailable");
+    // Unacknowledged messages are not lost: they are routed again (other resources or offline).
+    const unacked = s.unacked;
+    s.unacked = [];
+    for (const ks of [...unacked, ...s.csiBuffer]) {
+      const el = ks.stanza;
+      if (el.name !== "message" || unwrapCarbon(el) || el.attrs.type === "error" || el.attrs.type === "groupchat") continue;
+      this.note(`${s.fullJid}: unacked message ${ks.key} routed again`);
+      this.deliverToUser(s.user, ks, true);
+    }
+    s.csiBuffer = [];
+  }
+
+  private ack(s: SimSession): void {
+    s.unacked = [];
+    s.awaitingAck = false;
+    s.ackTimer?.cancel();
+    s.ackTimer = undefined;
+  }
+
+  /** Like mod_smacks: one outstanding <r/>; if unanswered for max_ack_delay, the ack is delayed. */
+  private requestAck(s: SimSession): void {
+    if (s.awaitingAck) return;
+    s.awaitingAck = true;
+    s.ackTimer = this.cfg.clock.setTimer(this.cfg.smacks.maxAckDelay * 1000, () => {
+      s.ackTimer = undefined;
+      if (s.state !== "live" || !s.awaitingAck) return;
+      this.note(`${s.fullJid}: ack delayed, ${s.unacked.length} unacked stanza(s)`);
+      this.engine.ackDelayed(s.view(), [...s.unacked]);
+    });
+  }
+
+  // ---- delivery to one session -------------------------------------------------------------
+
+  private deliver(s: SimSession, ks: KeyedStanza): void {
+    if (s.state === "closed") return;
+    if (s.inactive) {
+      if (!csiUrgent(ks.stanza)) {
+        s.csiBuffer.push(ks);
+        return;
+      }
+      this.flushCsi(s);
+    }
+    this.deliverNow(s, ks);
+  }
+
+  private flushCsi(s: SimSession): void {
+    const held = s.csiBuffer;
+    s.csiBuffer = [];
+    for (const ks of held) this.deliverNow(s, ks);
+  }
+
+  private deliverNow(s: SimSession, ks: KeyedStanza): void {
+    if (s.sm) s.unacked.push(ks);
+    if (s.state === "hibernated") {
+      this.engine.stanzaQueued(s.view(), ks);
+      return;
+    }
+    s.deliverToClient?.(ks.stanza);
+    if (!s.sm) return;
+    if (s.acking) this.ack(s);
+    else this.requestAck(s);
+  }
+
+  private key(): string {
+    return `st${++this.stanzaSeq}`;
+  }
+
+  // ---- stanzas from clients ----------------------------------------------------------------
+
+  /** A stanza sent by the client of session s. Malformed input is answered or dropped. */
+  fromClient(s: SimSession, el: Element): void {
+    if (s.state !== "live") return;
+    el.attrs.from = s.fullJid; // the server stamps the sender
+    if (el.name === "iq") return this.clientIq(s, el);
+    if (el.name === "presence") return this.clientPresence(s, el);
+    if (el.name === "message") return this.clientMessage(s, el);
+    this.note(`${s.fullJid}: unknown stanza <${el.name}> dropped`);
+  }
+
+  private reply(s: SimSession, el: Element): void {
+    this.deliver(s, { stanza: el, key: this.key() });
+  }
+
+  private clientIq(s: SimSession, iq: Element): void {
+    const type = iq.attrs.type;
+    if (type === "result" || type === "error") return; // answers to us: nothing to do
+    const to = iq.attrs.to;
+    const bare = this.bareJid(s.user);
+    const toSelf = !to || to === bare;
+    const toServer = to === this.domain;
+    const payload = iq.getChildElements()[0];
+    if (type !== "get" && type !== "set") return this.reply(s, errorReply(iq, "modify", "bad-request"));
+    if (toSelf) {
+      const pushReply = this.engine.handleIq(s.view(), iq);
+      if (pushReply) return this.reply(s, pushReply);
+      if (type === "get" && payload?.name === "query" && payload.attrs.xmlns === NS.discoInfo) {
+        const features = [NS.discoInfo, ...this.engine.accountFeatures(), ...(this.cfg.archive ? ["urn:xmpp:mam:2"] : [])];
+        return this.reply(s, discoResult(iq, { category: "account", type: "registered" }, features));
+      }
+    } else if (toServer) {
+      if (type === "get" && payload?.name === "ping") return this.reply(s, resultReply(iq));
+      if (type === "get" && payload?.name === "query" && payload.attrs.xmlns === NS.discoInfo) {
+        const features = [NS.discoInfo, "urn:xmpp:carbons:2", "urn:xmpp:ping", "urn:xmpp:sm:3", "urn:xmpp:csi:0"];
+        return this.reply(s, discoResult(iq, { category: "server", type: "im" }, features));
+      }
+    }
+    this.reply(s, errorReply(iq, "cancel", "service-unavailable"));
+  }
+
+  private clientPresence(s: SimSession, p: Element): void {
+    if (p.attrs.to) return; // directed presence: no rosters in this world
+    const type = p.attrs.type;
+    if (type === undefined) {
+      const first = !s.available;
+      s.available = true;
+      this.broadcastPresence(s, "available");
+      if (first) this.flushOffline(s);
+    } else if (type === "unavailable") {
+      this.broadcastPresence(s, "unavailable");
+      s.available = false;
+    }
+  }
+
+  /** Own presence goes to every available resource of the account (as on a real server). */
+  private broadcastPresence(from: SimSession, kind: "available" | "unavailable"): void {
+    for (const s of this.sessionsOf(from.user)) {
+      if (!s.available) continue;
+      const attrs: Record<string, string> = { from: from.fullJid, to: s.fullJid };
+      if (kind === "unavailable") attrs.type = "unavailable";
+      this.deliver(s, { stanza: xml("presence", attrs), key: this.key() });
+    }
+  }
+
+  private clientMessage(s: SimSession, m: Element): void {
+    const ks: KeyedStanza = { stanza: m, key: this.key() };
+    if (this.cfg.archive && archivable(m)) this.archive(s.user, ks);
+    if (carbonEligible(m)) {
+      for (const other of this.sessionsOf(s.user)) {
+        if (other === s || !other.carbons || !other.available) continue;
+        this.deliver(other, { stanza: carbon("sent", m, this.bareJid(s.user), other.fullJid), key: ks.key });
+      }
+    }
+    this.route(ks);
+  }
+
+  private archive(owner: string, ks: KeyedStanza): void {
+    const list = this.archives.get(owner) ?? [];
+    list.push(ks);
+    this.archives.set(owner, list);
+    this.engine.messageArchived(owner, ks);
+  }
+
+  /** Routes a message to its addressee. */
+  private route(ks: KeyedStanza): void {
+    const m = ks.stanza;
+    const to = m.attrs.to ? parseJid(m.attrs.to) : null;
+    if (!to || to.domain !== this.domain || !to.local) {
+      this.note(`message ${ks.key} to ${m.attrs.to ?? "(none)"}: not for a local user, dropped`);
+      return;
+    }
+    const user = to.local.toLowerCase();
+    if (!this.accounts.has(user)) {
+      this.note(`message ${ks.key} to unknown user ${user}: dropped`);
+      return;
+    }
+    const type = m.attrs.type ?? "normal";
+    if (type === "groupchat" && !to.resource) {
+      this.note(`groupchat ${ks.key} to bare ${user}: handed to push, not delivered`);
+      this.engine.groupchatToBare(user, ks);
+      return;
+    }
+    if (this.cfg.archive && archivable(m)) this.archive(user, ks);
+    const target = to.resource ? this.sessionsOf(user).find((x) => x.resource === to.resource) : undefined;
+    if (target) {
+      this.deliver(target, ks);
+      if (carbonEligible(m)) {
+        for (const other of this.sessionsOf(user)) {
+          if (other === target || !other.carbons || !other.available) continue;
+          this.deliver(other, { stanza: carbon("received", m, this.bareJid(user), other.fullJid), key: ks.key });
+        }
+      }
+      return;
+    }
+    if (type === "groupchat" || type === "error") return;
+    this.deliverToUser(user, ks, false);
+  }
+
+  /** A message for the account as a whole: every available session, else offline storage. */
+  private deliverToUser(user: string, ks: KeyedStanza, rerouted: boolean): void {
+    const available = this.sessionsOf(user).filter((x) => x.available);
+    if (available.length > 0) {
+      for (const s of available) this.deliver(s, ks);
+      return;
+    }
+    if (!offlineStorable(ks.stanza)) {
+      this.note(`message ${ks.key} for ${user}: nobody online, not storable, dropped`);
+      return;
+    }
+    const list = this.offline.get(user) ?? [];
+    list.push(ks);
+    this.offline.set(user, list);
+    this.note(`message ${ks.key} for ${user}: stored offline${rerouted ? " (from an ended session)" : ""}`);
+    this.engine.messageOffline(user, ks);
+  }
+
+  /** Offline messages are handed to the first session that sends initial presence. */
+  flushOffline(s: SimSession): void {
+    const list = this.offline.get(s.user);
+    if (!list || list.length === 0) return;
+    this.offline.delete(s.user);
+    for (const ks of list) this.deliver(s, ks);
+  }
+
+  sessionView(s: SimSession): SessionView {
+    return s.view();
+  }
+}
+
+function discoResult(iq: Element, identity: { category: string; type: string }, features: string[]): Element {
+  const r = resultReply(iq);
+  r.append(
+    xml("query", { xmlns: NS.discoInfo }, xml("identity", identity), ...features.map((f) => xml("feature", { var: f }))),
+  );
+  return r;
+}
+
+function carbon(dir: "sent" | "received", m: Element, from: string, to: string): Element {
+  return xml(
+    "message",
+    { from, to, type: m.attrs.type ?? "normal" },
+    xml(dir, { xmlns: NS.carbons }, xml("forwarded", { xmlns: NS.forward }, m.clone())),
+  );
+}
