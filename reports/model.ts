@@ -59,6 +59,21 @@ export interface RunReport {
   rules: RuleInfo[];
   scenarios: ScenarioResult[];
   stats: Record<Verdict, number>;
+  bench?: BenchReport; // load/benchmark runs only; the HTML report shows charts when present
+}
+
+/** Results of a load/benchmark run: one series per target and metric. */
+export interface BenchReport {
+  series: BenchSeries[];
+}
+
+export interface BenchSeries {
+  target: string;
+  metric: string; // e.g. "push latency"
+  unit: string; // e.g. "ms"
+  samples: number;
+  summary: Record<string, number>; // e.g. { p50, p90, p99, max }
+  histogram: { le: number; count: number }[]; // buckets by inclusive upper bound, ascending
 }
 
 export const VERDICTS: Verdict[] = ["passed", "failed", "deviation", "broken", "skipped"];

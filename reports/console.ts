@@ -1,0 +1,156 @@
+// Console reporter: short progress while running, then a per-target summary table, the failures
+// with their first finding, and where the report files are. Plain text unless writing to a TTY.
+import type { Finding, RunReport, ScenarioResult, Verdict } from "./model.ts";
+import { VERDICTS, emptyStats } from "./model.ts";
+import type { Reporter, RunBeginInfo } from "./reporter.ts";
+import { formatFinding } from "./findings.ts";
+
+export type ProgressStyle = "dots" | "counter" | "none";
+
+export interface ConsoleReporterOptions {
+  stream?: NodeJS.WritableStream;
+  /** Default: on for a TTY unless NO_COLOR is set. */
+  color?: boolean;
+  /** Default: a live counter on a TTY, one character per scenario otherwise (CI logs). */
+  progress?: ProgressStyle;
+  /** Report files to list at the end (written by the other reporters before this one's onEnd). */
+  reportFiles?: string[];
+  /** At most this many failures are listed in full; the rest are counted. */
+  maxFailures?: number;
+}
+
+const DOT: Record<Verdict, string> = { passed: ".", failed: "F", deviation: "d", broken: "B", skipped: "-" };
+const COLOR: Record<Verdict, number> = { passed: 32, failed: 31, deviation: 35, broken: 33, skipped: 90 };
+const DOTS_PER_LINE = 80;
+const MAX_VALUE_LINES = 12;
+
+type Writable = NodeJS.WritableStream & { isTTY?: boolean };
+
+export class ConsoleReporter implements Reporter {
+  private readonly out: Writable;
+  private readonly color: boolean;
+  private readonly progress: ProgressStyle;
+  private total = 0;
+  private done = 0;
+  private readonly counts = emptyStats();
+  private lineOpen = false; // progress output awaits its newline
+
+  constructor(private readonly opts: ConsoleReporterOptions = {}) {
+    this.out = (opts.stream ?? process.stdout) as Writable;
+    const tty = this.out.isTTY === true;
+    this.color = opts.color ?? (tty && !process.env.NO_COLOR);
+    this.progress = opts.progress ?? (tty ? "counter" : "dots");
+  }
+
+  private write(s: string): void {
+    this.out.write(s);
+  }
+
+  private paint(code: number, s: string): string {
+    return this.color ? `\x1b[${code}m${s}\x1b[0m` : s;
+  }
+
+  onBegin(info: RunBeginInfo): void {
+    this.total = info.total;
+    this.write(`Running ${info.total} scenario run${info.total === 1 ? "" : "s"} on ${info.targets.join(", ") || "no targets"}\n`);
+  }
+
+  onScenarioEnd(result: ScenarioResult): void {
+    this.done++;
+    this.counts[result.verdict]++;
+    if (this.progress === "dots") {
+      this.write(this.paint(COLOR[result.verdict], DOT[result.verdict]));
+      this.lineOpen = true;
+      if (this.done % DOTS_PER_LINE === 0) {
+        this.write(` ${this.done}/${this.total || "?"}\n`);
+        this.lineOpen = false;
+      }
+    } else if (this.progress === "counter") {
+      const parts = VERDICTS.filter((v) => this.counts[v] > 0).map((v) => this.paint(COLOR[v], `${this.counts[v]} ${v}`));
+      this.write(`\r\x1b[2K[${this.done}/${this.total || "?"}] ${parts.join(", ")}`);
+      this.lineOpen = true;
+    }
+  }
+
+  onError(err: Error): void {
+    this.endProgressLine();
+    this.write(`${this.paint(31, "error:")} ${visible(err.message)}\n`);
+  }
+
+  private endProgressLine(): void {
+    if (this.lineOpen) this.write("\n");
+    this.lineOpen = false;
+  }
+
+  onEnd(report: RunReport): void {
+    this.endProgressLine();
+    this.write("\n" + renderSummaryTable(report) + "\n");
+    const problems = report.scenarios.filter((s) => s.verdict === "failed" || s.verdict === "broken");
+    if (problems.length > 0) this.write("\n" + this.renderProblems(problems) + "\n");
+    this.write("\n" + this.renderTotals(report) + "\n");
+    const files = this.opts.reportFiles ?? [];
+    if (files.length > 0) this.write(`Reports:\n${files.map((f) => `  ${f}`).join("\n")}\n`);
+  }
+
+  private renderProblems(problems: ScenarioResult[]): string {
+    const max = this.opts.maxFailures ?? 50;
+    const blocks = problems.slice(0, max).map((s, i) => {
+      const head = `${i + 1}) ${this.paint(COLOR[s.verdict], s.verdict)} ` + visible(`${s.target} › ${s.name}` + (s.rules.length ? `  [${s.rules.join(", ")}]` : ""));
+      const where = `   ${visible(s.file)}`;
+      const first = s.findings[0];
+      const body = first ? "   " + visible(formatFinding(clip(first), "     ")) : "   (no finding recorded)";
+      const more = s.findings.length > 1 ? `\n     … and ${s.findings.length - 1} more finding(s)` : "";
+      return `${head}\n${where}\n${body}${more}`;
+    });
+    if (problems.length > max) blocks.push(`… and ${problems.length - max} more; see the report files.`);
+    return blocks.join("\n\n");
+  }
+
+  private renderTotals(report: RunReport): string {
+    const stats = countFor(report);
+    const parts = VERDICTS.filter((v) => stats[v] > 0).map((v) => this.paint(COLOR[v], `${stats[v]} ${v}`));
+    return `${parts.join(", ") || "no scenarios"} in ${(report.durationMs / 1000).toFixed(1)}s`;
+  }
+}
+
+/** Report text may hold control characters (an ESC would restyle the terminal): show them as escapes. */
+function visible(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
+/** Long expected/actual values (whole stanzas) are cut so one failure cannot flood a CI log. */
+function clip(f: Finding): Finding {
+  const cut = (s: string | undefined) => {
+    if (s === undefined) return s;
+    const lines = s.split("\n");
+    return lines.length > MAX_VALUE_LINES ? [...lines.slice(0, MAX_VALUE_LINES), `… (${lines.length - MAX_VALUE_LINES} more lines)`].join("\n") : s;
+  };
+  return { ...f, expected: cut(f.expected), actual: cut(f.actual) };
+}
+
+/** Per target: version and counts per verdict, plus a total row when there are several targets. */
+export function renderSummaryTable(report: RunReport): string {
+  const header = ["target", "version", ...VERDICTS, "total"];
+  const rows: string[][] = report.targets.map((t) => {
+    const stats = countFor(report, t.name);
+    return [t.name, t.version, ...VERDICTS.map((v) => String(stats[v])), String(sum(stats))];
+  });
+  if (report.targets.length > 1) {
+    const all = countFor(report);
+    rows.push(["all", "", ...VERDICTS.map((v) => String(all[v])), String(sum(all))]);
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+// Counted from the scenarios rather than TargetSummary.stats so the table always matches the list.
+function countFor(report: RunReport, target?: string): Record<Verdict, number> {
+  const s = emptyStats();
+  for (const r of report.scenarios) if (target === undefined || r.target === target) s[r.verdict]++;
+  return s;
+}
+
+const sum = (s: Record<Verdict, number>) => VERDICTS.reduce((n, v) => n + s[v], 0);

@@ -1,0 +1,61 @@
+// The rules × targets matrix: verdict counts per rule and target. A scenario with several rules
+// counts once in each of their rows; catalog rules without scenarios keep an (empty) row, and
+// rules used by scenarios but missing from the catalog still get one.
+import type { RunReport, Verdict } from "../model.ts";
+import { emptyStats } from "../model.ts";
+
+/** Row key for scenarios that name no rule. */
+export const NO_RULE = "(none)";
+
+export interface MatrixRow {
+  rule: string;
+  title: string;
+  family: string;
+  catalogued: boolean;
+  cells: Record<string, Record<Verdict, number>>; // by target name
+}
+
+export interface Matrix {
+  targets: string[];
+  rows: MatrixRow[];
+}
+
+export function matrixTargets(report: RunReport): string[] {
+  const names = report.targets.map((t) => t.name);
+  for (const s of report.scenarios) if (!names.includes(s.target)) names.push(s.target);
+  return names;
+}
+
+export function buildMatrix(report: RunReport): Matrix {
+  const targets = matrixTargets(report);
+  const rows = new Map<string, MatrixRow>();
+  const row = (rule: string): MatrixRow => {
+    let r = rows.get(rule);
+    if (!r) {
+      const info = report.rules.find((x) => x.id === rule);
+      r = {
+        rule,
+        title: info?.title ?? (rule === NO_RULE ? "Scenarios that name no rule" : "Not in the rule catalog"),
+        family: info?.family ?? "",
+        catalogued: info !== undefined,
+        cells: Object.fromEntries(targets.map((t) => [t, emptyStats()])),
+      };
+      rows.set(rule, r);
+    }
+    return r;
+  };
+  for (const info of report.rules) row(info.id);
+  const extra: string[] = [];
+  for (const s of report.scenarios) {
+    for (const rule of s.rules.length > 0 ? s.rules : [NO_RULE]) {
+      if (!rows.has(rule)) extra.push(rule);
+      row(rule).cells[s.target]![s.verdict]++;
+    }
+  }
+  // Catalog order first, then the uncatalogued ones sorted (with "(none)" last).
+  const catalog = report.rules.map((r) => rows.get(r.id)!);
+  const rest = extra
+    .sort((a, b) => (a === NO_RULE ? 1 : b === NO_RULE ? -1 : a.localeCompare(b)))
+    .map((r) => rows.get(r)!);
+  return { targets, rows: [...catalog, ...rest] };
+}

@@ -1,0 +1,202 @@
+// renderHtml(report): the whole self-contained index.html. Header, matrix and bench charts are
+// rendered here as static HTML (readable and printable without JS); the scenario list, filters and
+// scenario view are drawn by app.js from the JSON embedded in a non-executing script tag.
+import { readFileSync } from "node:fs";
+import type { BenchSeries, RunReport, TargetSummary, Verdict } from "../model.ts";
+import { emptyStats } from "../model.ts";
+import { buildMatrix, matrixTargets, type Matrix } from "./matrix.ts";
+import { embedJson, toViewData } from "./embed.ts";
+import { html, raw, type Raw } from "./escape.ts";
+
+const asset = (name: string) => readFileSync(new URL(`./${name}`, import.meta.url), "utf8");
+// Read once: these are part of the program, not of the report.
+const STYLE = asset("style.css");
+const SCRIPT = asset("app.js");
+
+export const VERDICT_LABEL: Record<Verdict, string> = {
+  passed: "passed",
+  failed: "failed",
+  deviation: "declared deviation",
+  broken: "broken",
+  skipped: "skipped",
+};
+const VERDICT_ICON: Record<Verdict, string> = { passed: "✓", failed: "✗", deviation: "≈", broken: "!", skipped: "–" };
+// Display order: what needs attention first.
+const ORDER: Verdict[] = ["failed", "broken", "deviation", "skipped", "passed"];
+
+function formatDate(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toISOString().slice(0, 16).replace("T", " ") + " UTC";
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const m = Math.floor(ms / 60_000);
+  return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+function countScenarios(report: RunReport, target?: string): Record<Verdict, number> {
+  const s = emptyStats();
+  for (const r of report.scenarios) if (target === undefined || r.target === target) s[r.verdict]++;
+  return s;
+}
+
+function totals(stats: Record<Verdict, number>): Raw {
+  return html`<ul class="totals">${ORDER.map(
+    (v) => html`<li class="v-${v}${stats[v] === 0 ? " zero" : ""}"><span class="n">${stats[v]}</span> ${VERDICT_LABEL[v]}</li>`,
+  )}</ul>`;
+}
+
+function targetCard(t: TargetSummary | undefined, name: string, stats: Record<Verdict, number>): Raw {
+  const details = Object.entries(t?.details ?? {});
+  return html`<li class="target">
+    <span class="target-name">${name}</span> <span class="target-version">${t?.version ?? "unknown version"}</span>
+    ${details.length > 0 && html`<dl class="target-details">${details.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`}
+    <span class="target-stats">${ORDER.filter((v) => stats[v] > 0).map((v) => html`<span class="v-${v}">${stats[v]} ${v}</span>`)}</span>
+  </li>`;
+}
+
+function optionValue(v: unknown): string {
+  return typeof v === "string" ? v : JSON.stringify(v) ?? String(v);
+}
+
+function header(report: RunReport): Raw {
+  const targets = matrixTargets(report);
+  const options = Object.entries(report.options);
+  return html`<header class="run">
+    <div class="run-title">
+      <p class="eyebrow">pushlab · XEP-0357 server conformance</p>
+      <h1>Push notification conformance report</h1>
+      <p class="run-meta">
+        <time datetime="${report.startedAt}">${formatDate(report.startedAt)}</time>
+        <span>${report.harness.name} ${report.harness.version}</span>
+        <span>${report.scenarios.length} scenario runs</span>
+        <span>took ${formatDuration(report.durationMs)}</span>
+      </p>
+    </div>
+    ${totals(countScenarios(report))}
+    <ul class="targets" aria-label="Targets">${targets.map((name) =>
+      targetCard(report.targets.find((t) => t.name === name), name, countScenarios(report, name)),
+    )}</ul>
+    ${options.length > 0 && html`<details class="options"><summary>Run options</summary>
+      <table><tbody>${options.map(([k, v]) => html`<tr><th scope="row">${k}</th><td><code>${optionValue(v)}</code></td></tr>`)}</tbody></table>
+    </details>`}
+  </header>`;
+}
+
+function matrixSection(report: RunReport, matrix: Matrix): Raw {
+  const version = (name: string) => report.targets.find((t) => t.name === name)?.version;
+  return html`<section id="matrix" aria-labelledby="matrix-h">
+    <div class="section-head">
+      <h2 id="matrix-h">Rules × targets</h2>
+      <ul class="legend" aria-label="Legend">${ORDER.map(
+        (v) => html`<li><span class="chip v-${v}" aria-hidden="true">${VERDICT_ICON[v]}</span> ${VERDICT_LABEL[v]}</li>`,
+      )}</ul>
+    </div>
+    <p class="hint">Each cell counts the scenarios of a rule on a target by verdict; select a count to list those scenarios.</p>
+    <div class="matrix-scroll">
+    <table class="matrix">
+      <thead><tr><th scope="col">Rule</th>${matrix.targets.map(
+        (t) => html`<th scope="col"><span class="target-name">${t}</span> <span class="target-version">${version(t)}</span></th>`,
+      )}</tr></thead>
+      <tbody>${matrix.rows.map(
+        (row) => html`<tr data-rule="${row.rule}"${raw(row.catalogued ? "" : ' class="uncatalogued"')}>
+        <th scope="row"><button type="button" class="rule-link" data-rule="${row.rule}" title="Show the scenarios of ${row.rule}">${row.rule}</button>
+          <span class="rule-title">${row.title}</span></th>
+        ${matrix.targets.map((t) => {
+          const cell = row.cells[t]!;
+          const present = ORDER.filter((v) => cell[v] > 0);
+          return html`<td>${
+            present.length === 0
+              ? html`<span class="none" title="No scenario">—</span>`
+              : present.map(
+                  (v) => html`<button type="button" class="chip v-${v}" data-cell data-rule="${row.rule}" data-target="${t}" data-verdict="${v}" data-count="${cell[v]}" aria-label="${row.rule} on ${t}: ${cell[v]} ${VERDICT_LABEL[v]}"><span aria-hidden="true">${VERDICT_ICON[v]}</span> ${cell[v]}</button>`,
+                )
+          }</td>`;
+        })}
+      </tr>`,
+      )}</tbody>
+    </table>
+    </div>
+  </section>`;
+}
+
+function histogram(series: BenchSeries): Raw {
+  const max = Math.max(1, ...series.histogram.map((b) => b.count));
+  return html`<figure class="bench-card">
+    <figcaption><strong>${series.metric}</strong> on ${series.target} <span class="muted">(${series.samples} samples, ${series.unit})</span></figcaption>
+    <dl class="bench-summary">${Object.entries(series.summary).map(([k, v]) => html`<div><dt>${k}</dt><dd>${v} ${series.unit}</dd></div>`)}</dl>
+    <div class="histogram" role="img" aria-label="Histogram of ${series.metric} on ${series.target}">${series.histogram.map(
+      (b) => html`<div class="bar" style="--h:${((b.count / max) * 100).toFixed(1)}%" title="≤ ${b.le} ${series.unit}: ${b.count}"><span>${b.count}</span></div>`,
+    )}</div>
+    <div class="histogram-axis" aria-hidden="true">${series.histogram.map((b) => html`<span>≤${b.le}</span>`)}</div>
+  </figure>`;
+}
+
+/** Charts for load/benchmark runs; the section stays (hidden, empty) so the layout has its place. */
+function benchSection(report: RunReport): Raw {
+  const series = report.bench?.series ?? [];
+  if (series.length === 0) return html`<section id="bench" aria-labelledby="bench-h" hidden><h2 id="bench-h">Load</h2></section>`;
+  return html`<section id="bench" aria-labelledby="bench-h"><h2 id="bench-h">Load</h2><div class="bench-grid">${series.map(histogram)}</div></section>`;
+}
+
+function scenariosSection(report: RunReport, matrix: Matrix): Raw {
+  return html`<section id="scenarios" aria-labelledby="scenarios-h">
+    <div class="section-head"><h2 id="scenarios-h">Scenarios</h2><p id="count" class="count" aria-live="polite"></p></div>
+    <form class="filters" role="search" aria-label="Filter scenarios" onsubmit="return false">
+      <label class="toggle"><input type="checkbox" id="f-failed"> Failures only</label>
+      <label>Rule <select id="f-rule"><option value="">All rules</option>${matrix.rows.map(
+        (r) => html`<option value="${r.rule}">${r.rule}</option>`,
+      )}</select></label>
+      <label>Target <select id="f-target"><option value="">All targets</option>${matrix.targets.map(
+        (t) => html`<option value="${t}">${t}</option>`,
+      )}</select></label>
+      <label>Verdict <select id="f-verdict"><option value="">All verdicts</option>${ORDER.map(
+        (v) => html`<option value="${v}">${VERDICT_LABEL[v]}</option>`,
+      )}</select></label>
+      <label class="search">Search <input type="search" id="f-q" placeholder="name, file, rule, message…" autocomplete="off"></label>
+      <button type="button" id="f-clear" class="secondary">Clear filters</button>
+    </form>
+    <noscript><p class="callout">The scenario list needs JavaScript; report.json holds the same data.</p></noscript>
+    <div class="split">
+      <div class="list-pane">
+        <ol id="list" class="list" aria-label="Scenario runs"></ol>
+        <button type="button" id="more" class="secondary more" hidden>Show more</button>
+      </div>
+      <article id="detail" class="detail" tabindex="-1" aria-live="polite">
+        <p class="empty">Select a scenario to see its timeline, pushes and findings.</p>
+      </article>
+    </div>
+  </section>`;
+}
+
+export function renderHtml(report: RunReport): string {
+  const matrix = buildMatrix(report);
+  const stats = countScenarios(report);
+  const status = stats.failed + stats.broken > 0 ? `${stats.failed + stats.broken} failing` : "all conforming";
+  const page = html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="${report.harness.name} ${report.harness.version}">
+<title>pushlab report — ${status} — ${formatDate(report.startedAt)}</title>
+<style>${raw(STYLE)}</style>
+</head>
+<body>
+<a class="skip" href="#scenarios">Skip to scenarios</a>
+${header(report)}
+<main>
+${matrixSection(report, matrix)}
+${benchSection(report)}
+${scenariosSection(report, matrix)}
+</main>
+<footer>Generated by ${report.harness.name} ${report.harness.version} · format ${report.schema} · the same data is in report.json</footer>
+<script type="application/json" id="report-data">${raw(embedJson(toViewData(report)))}</script>
+<script>${raw(SCRIPT)}</script>
+</body>
+</html>
+`;
+  return page.html;
+}

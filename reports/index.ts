@@ -1,0 +1,64 @@
+// Entry point of reports/: builds the reporters the runner feeds through the Multiplexer, and
+// writes the report files from a finished RunReport (e.g. to re-render a saved report.json).
+import { join } from "node:path";
+import type { RunReport } from "./model.ts";
+import type { Reporter } from "./reporter.ts";
+import { ConsoleReporter, type ProgressStyle } from "./console.ts";
+import { JSON_REPORT_FILE, JsonReporter, renderJson } from "./json.ts";
+import { JUNIT_REPORT_FILE, JunitReporter, renderJunit } from "./junit.ts";
+import { HTML_REPORT_FILE, HtmlReporter } from "./html/reporter.ts";
+import { renderHtml } from "./html/render.ts";
+import { writeReportFile } from "./files.ts";
+
+export type ReportFormat = "console" | "json" | "junit" | "html";
+export const REPORT_FORMATS: ReportFormat[] = ["console", "json", "junit", "html"];
+export const DEFAULT_REPORT_DIR = "reports/out";
+
+export { renderHtml, renderJson, renderJunit, ConsoleReporter };
+export { JSON_REPORT_FILE, JUNIT_REPORT_FILE, HTML_REPORT_FILE };
+
+export interface CreateReportersOptions {
+  reportDir?: string; // default reports/out
+  stream?: NodeJS.WritableStream; // console output, default process.stdout
+  formats?: ReportFormat[]; // default all
+  color?: boolean;
+  progress?: ProgressStyle;
+}
+
+const FILE_OF: Record<Exclude<ReportFormat, "console">, string> = {
+  json: JSON_REPORT_FILE,
+  junit: JUNIT_REPORT_FILE,
+  html: HTML_REPORT_FILE,
+};
+
+/**
+ * One reporter per format. File reporters write into reportDir in onEnd; the console reporter
+ * comes last so that the paths it prints at the end already exist.
+ */
+export function createReporters(opts: CreateReportersOptions = {}): Reporter[] {
+  const dir = opts.reportDir ?? DEFAULT_REPORT_DIR;
+  const formats = opts.formats ?? REPORT_FORMATS;
+  const unknown = formats.filter((f) => !REPORT_FORMATS.includes(f));
+  if (unknown.length > 0) throw new Error(`unknown report format(s): ${unknown.join(", ")} (known: ${REPORT_FORMATS.join(", ")})`);
+  const reporters: Reporter[] = [];
+  const files: string[] = [];
+  for (const f of formats) {
+    if (f === "console") continue;
+    files.push(join(dir, FILE_OF[f]));
+    reporters.push(f === "json" ? new JsonReporter(dir) : f === "junit" ? new JunitReporter(dir) : new HtmlReporter(dir));
+  }
+  if (formats.includes("console")) {
+    reporters.push(new ConsoleReporter({ stream: opts.stream, color: opts.color, progress: opts.progress, reportFiles: files }));
+  }
+  return reporters;
+}
+
+/** Writes report.json, junit.xml and index.html into dir; returns their paths. */
+export async function writeReports(report: RunReport, dir: string = DEFAULT_REPORT_DIR): Promise<{ json: string; junit: string; html: string }> {
+  const [json, junit, html] = await Promise.all([
+    writeReportFile(dir, JSON_REPORT_FILE, renderJson(report)),
+    writeReportFile(dir, JUNIT_REPORT_FILE, renderJunit(report)),
+    writeReportFile(dir, HTML_REPORT_FILE, renderHtml(report)),
+  ]);
+  return { json, junit, html };
+}
