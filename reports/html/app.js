@@ -224,7 +224,7 @@
         })) : null)),
       s.verdict === "deviation" ? h("p", { class: "callout v-deviation" }, h("strong", null, "Declared deviation: "), s.deviation || "(no reason given)") : null,
       s.verdict === "skipped" ? h("p", { class: "callout v-skipped" }, h("strong", null, "Skipped: "), s.skipReason || "(no reason given)") : null,
-      s.findings.length ? section("Findings", s.findings.length, s.findings.map(finding)) : null,
+      s.findings.length ? section("Findings", s.findings.length, s.findings.map(function (f) { return finding(f, s.verdict); })) : null,
       pushes.length ? section("Pushes received by the app server", pushes.length, pushes.map(push)) : null,
       section("Timeline", s.timeline.length, timeline(s.timeline)),
       section("Scenario source", null, source(s.source, locLines))]);
@@ -234,10 +234,10 @@
     return h("section", { class: "detail-section" }, h("h4", null, title, n !== null ? h("span", { class: "n" }, " " + n) : null), body);
   }
 
-  function finding(f) {
+  function finding(f, verdict) {
     var where = [f.location ? formatLocation(f.location) : null, f.step !== undefined ? "step " + (f.step + 1) : null].filter(Boolean).join(" · ");
     var hasDiff = f.expected !== undefined || f.actual !== undefined;
-    return h("div", { class: "finding" },
+    return h("div", { class: "finding v-" + verdict },
       h("p", { class: "finding-head" }, h("code", { class: "check" }, f.check), " ", f.message,
         where ? h("span", { class: "where" }, where) : null),
       hasDiff ? h("div", { class: "diff" },
@@ -276,7 +276,7 @@
           h("td", null, h("span", { class: "kind" }, (e.kind === "check" ? (e.ok ? "✓ " : "✗ ") : "") + (KIND_LABEL[e.kind] || e.kind))),
           h("td", null,
             e.text ? h("span", null, e.text) : null,
-            e.xml ? h("details", { class: "stanza", open: e.kind === "push" }, h("summary", null, stanzaSummary(e.xml)), h("pre", { class: "code xml" }, highlightXml(e.xml))) : null));
+            e.xml ? h("details", { class: "stanza" }, h("summary", null, stanzaSummary(e.xml)), h("pre", { class: "code xml" }, highlightXml(e.xml))) : null));
       })));
   }
 
