@@ -19,3 +19,10 @@ export function parseXml(text: string): Element | null {
     return null;
   }
 }
+
+/** A deep copy of an element (ltx elements have no clone method of their own). */
+export function cloneElement(el: Element): Element {
+  const copy = new (el.constructor as new (name: string, attrs: Record<string, string | undefined>) => Element)(el.name, { ...el.attrs });
+  for (const c of el.children) copy.append(typeof c === "string" ? c : cloneElement(c));
+  return copy;
+}

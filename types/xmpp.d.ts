@@ -24,7 +24,6 @@ declare module "@xmpp/xml" {
     remove(el: Element | string, xmlns?: string): Element;
     attr(name: string, value?: string): string | Element | undefined;
     text(val?: string): string | Element;
-    clone(): Element;
     toString(): string;
   }
   export function xml(

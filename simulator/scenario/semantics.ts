@@ -14,6 +14,7 @@ export type ActionArgs = Record<string, string[]>;
 export function checkSemantics(s: Scenario, nodeAt: (p: (string | number)[]) => SourceLocation, actionArgs: ActionArgs): LoadError[] {
   const errors: LoadError[] = [];
   const personas = new Set(s.personas.map((p) => p.name));
+  const accounts = new Set(s.personas.map((p) => p.account));
   const apps = new Set(s.apps);
   const err = (path: (string | number)[], message: string) => errors.push({ message, loc: nodeAt(path) });
 
@@ -38,8 +39,8 @@ export function checkSemantics(s: Scenario, nodeAt: (p: (string | number)[]) => 
         if (typeof v === "string" && !personas.has(v))
           err([...path, k], `unknown persona '${v}'; declared: ${[...personas].join(", ")}`);
       }
-      if (step.action === "send" && typeof args.to === "string" && !args.to.includes("@") && !args.to.includes("${") && !personas.has(args.to))
-        err([...path, "to"], `unknown persona '${args.to}' (use a persona name, a JID or \${persona.full})`);
+      if (step.action === "send" && typeof args.to === "string" && !args.to.includes("@") && !args.to.includes("${") && !personas.has(args.to) && !accounts.has(args.to) && !s.apps.includes(args.to))
+        err([...path, "to"], `unknown persona or account '${args.to}' (use a persona name, an account, a JID or \${persona.full})`);
       const app = step.action === "app" ? args.name : args.app;
       if (typeof app === "string" && !apps.has(app)) err([...path, step.action === "app" ? "name" : "app"], `unknown app server '${app}'; declared: ${[...apps].join(", ")}`);
       for (const k of ["within", "every", "not-before", "duration"]) {

@@ -12,6 +12,7 @@ import { NS } from "../../engine/xmlns.ts";
 import { SimSession } from "./sim-session.ts";
 import { archivable, carbonEligible, csiUrgent, offlineStorable } from "./stanza-rules.ts";
 import { unwrapCarbon } from "../../engine/classify.ts";
+import { cloneElement } from "../../engine/parse.ts";
 
 export interface SmacksSettings {
   hibernationTime: number; // seconds (smacks_hibernation_time)
@@ -435,6 +436,6 @@ function carbon(dir: "sent" | "received", m: Element, from: string, to: string):
   return xml(
     "message",
     { from, to, type: m.attrs.type ?? "normal" },
-    xml(dir, { xmlns: NS.carbons }, xml("forwarded", { xmlns: NS.forward }, m.clone())),
+    xml(dir, { xmlns: NS.carbons }, xml("forwarded", { xmlns: NS.forward }, cloneElement(m))),
   );
 }

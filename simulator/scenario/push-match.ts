@@ -1,0 +1,91 @@
+// Named checks over one push (subset match, like scansion): each returns what differs, if anything.
+import type { Element } from "@xmpp/xml";
+import { NS } from "../../engine/xmlns.ts";
+
+export interface PushMatch {
+  to?: string;
+  from?: string;
+  node?: string;
+  "form-type"?: string;
+  "form-kind"?: string;
+  "message-count"?: string | number;
+  sender?: string | number;
+  body?: string | number;
+  "publish-options"?: "absent" | Record<string, string>;
+  fields?: Record<string, string | number>;
+}
+
+export interface Mismatch {
+  what: string;
+  expected: string;
+  actual: string;
+}
+
+function summaryForm(push: Element): Element | undefined {
+  const n = push.getChild("pubsub", NS.pubsub)?.getChild("publish")?.getChild("item")?.getChild("notification", NS.push);
+  return n?.getChildElements().find((c) => c.name === "x" && c.attrs.xmlns === NS.data);
+}
+
+/** Field values of a data form; a field without <value/> maps to "" (empty). */
+export function formFields(form: Element | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of form?.getChildren("field") ?? []) {
+    const name = f.attrs.var;
+    if (name === undefined) continue;
+    out.set(name, f.getChildren("value").map((v) => v.getText()).join("\n"));
+  }
+  return out;
+}
+
+export function publishOptionsOf(push: Element): Element | undefined {
+  return push
+    .getChild("pubsub", NS.pubsub)
+    ?.getChild("publish-options")
+    ?.getChildElements()
+    .find((c) => c.name === "x" && c.attrs.xmlns === NS.data);
+}
+
+function show(v: string | undefined): string {
+  return v === undefined ? "(no field)" : v === "" ? "(empty)" : JSON.stringify(v);
+}
+
+/** 'absent' = no field or an empty one (nothing leaks); 'present' = a non-empty value. */
+function fieldCheck(what: string, expected: string | number, actual: string | undefined): Mismatch | null {
+  const want = String(expected);
+  if (want === "absent") return actual === undefined || actual === "" ? null : { what, expected: "absent", actual: show(actual) };
+  if (want === "present") return actual ? null : { what, expected: "present (non-empty)", actual: show(actual) };
+  return actual === want ? null : { what, expected: JSON.stringify(want), actual: show(actual) };
+}
+
+export function matchPush(push: Element, m: PushMatch): Mismatch[] {
+  const out: Mismatch[] = [];
+  const add = (x: Mismatch | null) => x && out.push(x);
+  const eq = (what: string, want: string | undefined, got: string | undefined) => {
+    if (want !== undefined && want !== got) out.push({ what, expected: JSON.stringify(want), actual: show(got) });
+  };
+  eq("to", m.to, push.attrs.to);
+  eq("from", m.from, push.attrs.from);
+  eq("node", m.node, push.getChild("pubsub", NS.pubsub)?.getChild("publish")?.attrs.node);
+  const form = summaryForm(push);
+  const fields = formFields(form);
+  if (m["form-kind"] !== undefined) eq("form type attribute", m["form-kind"], form?.attrs.type);
+  if (m["form-type"] !== undefined) eq("FORM_TYPE", m["form-type"], fields.get("FORM_TYPE"));
+  if (m["message-count"] !== undefined) add(fieldCheck("message-count", m["message-count"], fields.get("message-count")));
+  if (m.sender !== undefined) add(fieldCheck("last-message-sender", m.sender, fields.get("last-message-sender")));
+  if (m.body !== undefined) add(fieldCheck("last-message-body", m.body, fields.get("last-message-body")));
+  for (const [k, v] of Object.entries(m.fields ?? {})) add(fieldCheck(k, v, fields.get(k)));
+  const po = m["publish-options"];
+  if (po !== undefined) {
+    const el = publishOptionsOf(push);
+    if (po === "absent") {
+      if (push.getChild("pubsub", NS.pubsub)?.getChild("publish-options"))
+        out.push({ what: "publish-options", expected: "absent", actual: el?.toString() ?? "<publish-options/>" });
+    } else if (!el) {
+      out.push({ what: "publish-options", expected: JSON.stringify(po), actual: "(none)" });
+    } else {
+      const got = formFields(el);
+      for (const [k, v] of Object.entries(po)) add(fieldCheck(`publish-options ${k}`, v, got.get(k)));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,16 @@
+// Targets by name: the runner picks one with --target.
+import type { Target } from "../target.ts";
+import { createEngineTarget } from "./engine.ts";
+
+type Factory = () => Promise<Target>;
+
+export const TARGETS: Record<string, Factory> = {
+  engine: async () => createEngineTarget(),
+  prosody: async () => (await import("./prosody.ts")).createProsodyTarget(),
+};
+
+export async function createTarget(name: string): Promise<Target> {
+  const f = TARGETS[name];
+  if (!f) throw new Error(`unknown target '${name}'; known: ${Object.keys(TARGETS).join(", ")}`);
+  return f();
+}
