@@ -349,7 +349,7 @@
   if ("IntersectionObserver" in window) {
     new IntersectionObserver(function (entries) {
       if (entries.some(function (e) { return e.isIntersecting; }) && !more.hidden) appendChunk();
-    }, { root: null, rootMargin: "400px" }).observe(more);
+    }, { root: more.parentElement, rootMargin: "400px" }).observe(more); // the list pane scrolls, not the page
   }
 
   // Matrix cells and rule links (also those in the scenario view) set the filters.

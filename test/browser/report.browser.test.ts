@@ -169,6 +169,9 @@ describe.skipIf(!hasChromium)(`HTML report in a browser${hasChromium ? "" : " (s
     const readyInPage = await page.evaluate(() => (window as unknown as { __pushlabReadyAt: number }).__pushlabReadyAt);
     // The list is drawn lazily: only the first chunk is in the DOM.
     expect(await page.locator("#list a.row").count()).toBe(100);
+    // Scrolling the list to its end draws the next chunk.
+    await page.locator(".list-pane").evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await expect.poll(() => page.locator("#list a.row").count()).toBe(200);
 
     const t1 = Date.now();
     const filterInPage = await page.evaluate(async () => {
