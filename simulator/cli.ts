@@ -6,6 +6,7 @@ import { createReporters, DEFAULT_REPORT_DIR, REPORT_FORMATS, type ReportFormat 
 import { exitCodeOf, loadAll, run } from "./runner.ts";
 import { createTarget } from "./targets/index.ts";
 import { HARNESS_VERSION } from "./version.ts";
+import type { Target } from "./target.ts";
 
 const USAGE = `pushlab ${HARNESS_VERSION} — reference lab for XMPP push notifications (XEP-0357)
 
@@ -63,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const targets = [];
+  const targets: Target[] = [];
   for (const name of values.target!.split(",").map((s) => s.trim()).filter(Boolean)) {
     const t = await createTarget(name);
     const avail = await t.available();

@@ -35,6 +35,7 @@ export function checkSemantics(s: Scenario, nodeAt: (p: (string | number)[]) => 
     }
     const check = (args: Record<string, unknown>, path: (string | number)[]) => {
       for (const k of PERSONA_KEYS) {
+        if (k === "from" && step.action !== "send") continue; // app: { from: spoofed } is not a persona
         const v = args[k];
         if (typeof v === "string" && !personas.has(v))
           err([...path, k], `unknown persona '${v}'; declared: ${[...personas].join(", ")}`);
@@ -46,8 +47,8 @@ export function checkSemantics(s: Scenario, nodeAt: (p: (string | number)[]) => 
       for (const k of ["within", "every", "not-before", "duration"]) {
         if (k in args && parseDuration(args[k]) === null) err([...path, k], `${k}: not a duration (use 500ms, 5s, 2m, 72h)`);
       }
-      if (step.action === "expect-pushes" && "count" in args && "at-least" in args)
-        err(path, "expect-pushes: give either count or at-least, not both");
+      if (step.action === "expect-pushes" && "count" in args && ("at-least" in args || "at-most" in args))
+        err(path, "expect-pushes: give either count, or at-least and/or at-most");
       if (step.action === "app" && Array.isArray(args.pushes) && (args.pushes[0] as number) > (args.pushes[1] as number))
         err([...path, "pushes"], "pushes: [first, last] with first ≤ last");
     };

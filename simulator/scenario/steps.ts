@@ -107,10 +107,13 @@ const expectPushes: Action = async (ctx, a) => {
   const t0 = ctx.session.now();
   const window = ms(a.within, DEFAULT_WINDOW_MS);
   const exact = typeof a.count === "number" ? a.count : undefined;
-  const atLeast = typeof a["at-least"] === "number" ? a["at-least"] : exact === undefined ? 1 : undefined;
+  const atMost = typeof a["at-most"] === "number" ? a["at-most"] : undefined;
+  const atLeast = typeof a["at-least"] === "number" ? a["at-least"] : exact === undefined && atMost === undefined ? 1 : undefined;
   const fresh = () => server.pushes.length - start;
-  // Exact counts wait the whole window (a late extra push must be seen); at-least returns early.
-  if (exact !== undefined) await ctx.session.waitFor(() => fresh() > exact, window);
+  // Exact and upper bounds wait the whole window (a late extra push must be seen); at-least alone
+  // returns as soon as enough arrived.
+  const ceiling = exact ?? atMost;
+  if (ceiling !== undefined) await ctx.session.waitFor(() => fresh() > ceiling, window);
   else await ctx.session.waitFor(() => fresh() >= atLeast!, window);
   const got = server.pushes.slice(start);
   ctx.pushCursor.set(server.name, server.pushes.length);
@@ -121,6 +124,13 @@ const expectPushes: Action = async (ctx, a) => {
       message: `expected exactly ${exact} push(es) to ${server.name} within ${formatMs(window)}, got ${got.length}`,
       expected: `${exact}`,
       actual: `${got.length}${got.length ? `:\n${got.map((p) => `+${formatMs(p.t - t0)} ${p.xml}`).join("\n")}` : ""}`,
+    });
+  if (atMost !== undefined && got.length > atMost)
+    throw new ExpectationFailed({
+      check: "push-count",
+      message: `expected at most ${atMost} push(es) to ${server.name} within ${formatMs(window)}, got ${got.length}`,
+      expected: `≤ ${atMost}`,
+      actual: `${got.length}:\n${got.map((p) => `+${formatMs(p.t - t0)} ${p.xml}`).join("\n")}`,
     });
   if (atLeast !== undefined && got.length < atLeast)
     throw new ExpectationFailed({

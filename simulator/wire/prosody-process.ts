@@ -1,0 +1,141 @@
+// Runs `prosody -F --config FILE` as our child: waits (bounded) for its ports, reloads it by
+// SIGHUP, and stops it by PID on stop(), on failure, on SIGINT/SIGTERM and at process exit.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { canConnect } from "./ports.ts";
+import { delay } from "./bounded.ts";
+import { wireLog } from "./log.ts";
+
+const log = wireLog("prosody-process");
+
+export const START_TIMEOUT_MS = 10_000;
+export const STOP_TIMEOUT_MS = 5_000;
+
+/** Children still alive, so exit/signal handlers can stop them by PID. */
+const live = new Set<number>();
+let handlersInstalled = false;
+
+function killAll(signal: NodeJS.Signals): void {
+  for (const pid of live) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      live.delete(pid); // already gone
+    }
+  }
+}
+
+function installExitHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  process.on("exit", () => killAll("SIGKILL"));
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    const onSignal = () => {
+      killAll("SIGKILL");
+      // Keep the default behaviour (exit) unless someone else also handles the signal.
+      if (process.listenerCount(sig) === 1) process.exit(sig === "SIGINT" ? 130 : 143);
+    };
+    process.on(sig, onSignal);
+  }
+}
+
+export class ProsodyProcess {
+  private exited = false;
+  private exitInfo = "";
+  private output: string[] = [];
+  private exitWaiters: (() => void)[] = [];
+
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly logFile: string,
+  ) {
+    const keep = (chunk: Buffer) => {
+      this.output.push(chunk.toString("utf8"));
+      if (this.output.length > 200) this.output.splice(0, this.output.length - 200);
+    };
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
+    child.on("exit", (code, signal) => {
+      this.exited = true;
+      this.exitInfo = signal ? `killed by ${signal}` : `exit code ${code}`;
+      if (child.pid) live.delete(child.pid);
+      log.debug({ pid: child.pid, code, signal }, "prosody exited");
+      for (const w of this.exitWaiters.splice(0)) w();
+    });
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  get running(): boolean {
+    return !this.exited;
+  }
+
+  /** Starts Prosody and resolves once all ports accept connections (bounded). */
+  static async start(configFile: string, logFile: string, ports: number[], timeoutMs = START_TIMEOUT_MS): Promise<ProsodyProcess> {
+    installExitHandlers();
+    const child = spawn("prosody", ["-F", "--config", configFile], { stdio: ["ignore", "pipe", "pipe"] });
+    const proc = new ProsodyProcess(child, logFile);
+    await new Promise<void>((resolve, reject) => {
+      child.once("spawn", () => resolve());
+      child.once("error", reject);
+    });
+    if (child.pid) live.add(child.pid);
+    log.debug({ pid: child.pid, configFile }, "prosody spawned");
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      if (proc.exited) throw new Error(`prosody exited during startup (${proc.exitInfo}): ${proc.tail()}`);
+      const up = await Promise.all(ports.map(canConnect));
+      if (up.every(Boolean)) return proc;
+      if (Date.now() > end) {
+        await proc.stop();
+        throw new Error(`prosody did not open ports ${ports.join(", ")} within ${timeoutMs} ms: ${proc.tail()}`);
+      }
+      await delay(20);
+    }
+  }
+
+  /** Asks Prosody to reread its config (SIGHUP). */
+  reload(): void {
+    if (this.exited) throw new Error(`prosody is not running (${this.exitInfo})`);
+    process.kill(this.pid, "SIGHUP");
+  }
+
+  /** Resolves when the process has exited, or false after ms. */
+  waitExit(ms: number): Promise<boolean> {
+    if (this.exited) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const t = setTimeout(() => resolve(this.exited), ms);
+      this.exitWaiters.push(() => {
+        clearTimeout(t);
+        resolve(true);
+      });
+    });
+  }
+
+  /** SIGTERM, then SIGKILL if it lingers; resolves once the PID is gone. */
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    try {
+      process.kill(this.pid, "SIGTERM");
+    } catch {
+      /* already gone */
+    }
+    if (await this.waitExit(STOP_TIMEOUT_MS)) return;
+    log.warn({ pid: this.pid }, "prosody ignored SIGTERM; killing");
+    try {
+      process.kill(this.pid, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
+    await this.waitExit(STOP_TIMEOUT_MS);
+  }
+
+  /** Last lines of Prosody's console output and log file, for error messages. */
+  tail(lines = 15): string {
+    let text = this.output.join("");
+    if (existsSync(this.logFile)) text += readFileSync(this.logFile, "utf8");
+    return text.trim().split("\n").slice(-lines).join("\n");
+  }
+}
