@@ -9,7 +9,7 @@ import type { BrokenScenario, LoadError, Loaded, Scenario, Step, StepArgs } from
 import { checkSemantics, type ActionArgs } from "./semantics.ts";
 
 const schema = JSON.parse(readFileSync(new URL("../../scenarios/scenario.schema.json", import.meta.url), "utf8"));
-const ajv = new Ajv({ allErrors: true, strict: false });
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validate = ajv.compile(schema);
 
 export const STEP_ACTIONS: string[] = Object.keys(schema.definitions.step.properties).filter((k) => k !== "on" && k !== "note");
@@ -164,6 +164,11 @@ function pathOf(instancePath: string): (string | number)[] {
 /** Turns ajv's errors into one clear message per problem, most specific first. */
 function explainSchemaErrors(errors: ErrorObject[], doc: Document.Parsed, at: (o: number) => SourceLocation, docStart: number): LoadError[] {
   const out = new Map<string, LoadError>();
+  // A shorthand branch ("a persona name") fails with a type error whenever the object branch is
+  // used; when more specific errors exist at or below that path, the type error is noise.
+  const specific = (path: string) =>
+    errors.some((x) => x.keyword !== "type" && x.keyword !== "anyOf" && x.keyword !== "oneOf" && (x.instancePath === path || x.instancePath.startsWith(`${path}/`)));
+  errors = errors.filter((e) => !(e.keyword === "type" && specific(e.instancePath)));
   // Errors under anyOf/oneOf branches repeat; keep the deepest per location.
   const deepest = Math.max(...errors.map((e) => e.instancePath.split("/").length));
   const sorted = [...errors].sort((a, b) => b.instancePath.split("/").length - a.instancePath.split("/").length);

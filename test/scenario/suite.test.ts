@@ -1,0 +1,25 @@
+// The whole scenario suite against the embedded engine: every scenario is one test.
+import { describe, expect, it } from "vitest";
+import { loadAll } from "../../simulator/runner.ts";
+import { runScenario } from "../../simulator/scenario/run-scenario.ts";
+import { createEngineTarget } from "../../simulator/targets/engine.ts";
+
+const loaded = loadAll(["scenarios"]);
+
+describe("scenario suite on the engine", () => {
+  it("finds scenarios and none is broken", () => {
+    expect(loaded.length).toBeGreaterThan(50);
+    const broken = loaded.filter((l) => !l.ok).map((l) => (l.ok ? "" : `${l.broken.file}: ${l.broken.errors[0]?.message}`));
+    expect(broken).toEqual([]);
+  });
+
+  for (const l of loaded) {
+    if (!l.ok) continue;
+    const s = l.scenario;
+    it(`${s.name} (${s.file})`, async () => {
+      const r = await runScenario(s, createEngineTarget());
+      const why = r.findings.map((f) => `${f.message}\nexpected: ${f.expected}\nactual: ${f.actual}`).join("\n");
+      expect(r.verdict, why).toBe(s.on.engine?.deviation ? "deviation" : "passed");
+    });
+  }
+});
