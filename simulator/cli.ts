@@ -1,11 +1,11 @@
 // pushlab CLI: `pushlab run [paths…] [--target engine,prosody] [--report-dir DIR] [--grep TEXT]`
 // and `pushlab validate [paths…]`. Exit code 1 when any scenario fails or is broken.
 import { parseArgs } from "node:util";
-import { pino } from "pino";
 import { createReporters, DEFAULT_REPORT_DIR, REPORT_FORMATS, type ReportFormat } from "../reports/index.ts";
 import { exitCodeOf, loadAll, run } from "./runner.ts";
 import { createTarget } from "./targets/index.ts";
 import { HARNESS_VERSION } from "./version.ts";
+import { log as harnessLog, setLogLevel } from "./log.ts";
 import type { Target } from "./target.ts";
 
 const USAGE = `pushlab ${HARNESS_VERSION} — reference lab for XMPP push notifications (XEP-0357)
@@ -42,7 +42,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const log = pino({ level: values.verbose ? "debug" : (process.env.PUSHLAB_LOG ?? "warn") }, pino.destination(2));
+  if (values.verbose) setLogLevel("debug");
+  const log = harnessLog();
   const scenarioPaths = paths.length > 0 ? paths : ["scenarios"];
 
   if (command === "validate" || command === "list") {

@@ -10,6 +10,7 @@ import { Trace } from "../trace.ts";
 import { SimPersona } from "./engine-persona.ts";
 import { splitOptions } from "../options.ts";
 import { HARNESS_VERSION } from "../version.ts";
+import { log } from "../log.ts";
 
 export const ENGINE_DOMAIN = "localhost";
 
@@ -44,6 +45,7 @@ class EngineSession implements TargetSession {
       smacks,
       archive: world.archive,
       hooks: hooksFrom(world.hooks),
+      log: log().child({ target: "engine", scenario: world.scenarioId }),
       note: (text) => this.trace.add("server", "server", { text }),
     });
     for (const p of world.personas) {
