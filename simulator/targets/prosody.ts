@@ -1,0 +1,140 @@
+// Target "prosody": the scenarios over the wire against a real Prosody 0.12 + mod_cloud_notify
+// that the harness starts itself (see simulator/wire/ for the parts).
+import { accessSync, constants, existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import type { Target, TargetInfo, TargetSession, WorldSpec } from "../target.ts";
+import { MODULE_DIR } from "../wire/prosody-config.ts";
+import { hostFor, type HostSpec } from "../wire/option-hosts.ts";
+import { ProsodyServer, type ProsodyServerOptions } from "../wire/prosody-server.ts";
+import { AppGateway } from "../wire/wire-app-server.ts";
+import { ControlClient } from "../wire/control-client.ts";
+import { slug, WireSession } from "../wire/wire-session.ts";
+
+export const CLOUD_NOTIFY_FILE = join(MODULE_DIR, "mod_cloud_notify", "mod_cloud_notify.lua");
+export const INSTALL_HINT = "install prosody prosody-modules (Debian packages)";
+
+export interface ProsodyTargetOptions {
+  parallelism?: number;
+  /** Offer ServerControls.ping and the veto hooks through our mod_pushlab_control. */
+  controls?: boolean;
+  server?: Omit<ProsodyServerOptions, "hosts">;
+}
+
+function onPath(bin: string): boolean {
+  return (process.env.PATH ?? "").split(":").some((dir) => {
+    try {
+      accessSync(join(dir, bin), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+export function prosodyInstalled(): { ok: true } | { ok: false; reason: string } {
+  if (!onPath("prosody")) return { ok: false, reason: `no 'prosody' binary on PATH: ${INSTALL_HINT}` };
+  if (!existsSync(CLOUD_NOTIFY_FILE)) return { ok: false, reason: `no ${CLOUD_NOTIFY_FILE}: ${INSTALL_HINT}` };
+  return { ok: true };
+}
+
+function prosodyVersion(): string {
+  try {
+    return readFileSync("/usr/lib/prosody/prosody.version", "utf8").trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+export class ProsodyTarget implements Target {
+  readonly name = "prosody";
+  readonly parallelism: number;
+  private readonly prepared = new Map<string, HostSpec>();
+  private server?: ProsodyServer;
+  private gateway?: AppGateway;
+  private control?: ControlClient;
+  private readonly password = randomBytes(9).toString("base64url");
+  private seq = 0;
+
+  constructor(private readonly opts: ProsodyTargetOptions = {}) {
+    this.parallelism = opts.parallelism ?? 8;
+  }
+
+  async available(): Promise<{ ok: true } | { ok: false; reason: string }> {
+    return prosodyInstalled();
+  }
+
+  /** Optional: declare every world before start() so all VirtualHosts exist from the start. */
+  prepare(worlds: WorldSpec[]): void {
+    for (const w of worlds) {
+      const h = hostFor(w);
+      this.prepared.set(h.name, h);
+    }
+  }
+
+  /** The running server (tests use it to check the PID and to crash it). */
+  get prosody(): ProsodyServer | undefined {
+    return this.server;
+  }
+
+  async start(): Promise<TargetInfo> {
+    if (this.server) throw new Error("prosody target already started");
+    const avail = prosodyInstalled();
+    if (!avail.ok) throw new Error(avail.reason);
+    const server = await ProsodyServer.start({ ...this.opts.server, hosts: [...this.prepared.values()] });
+    this.server = server;
+    try {
+      this.gateway = new AppGateway(server.pushDomain, server.pushSecret, server.componentPort);
+      await this.gateway.start();
+      if (this.opts.controls !== false) {
+        this.control = new ControlClient(server.controlDomain, server.controlSecret, server.componentPort);
+        await this.control.start();
+      }
+    } catch (e) {
+      await this.stop();
+      throw e;
+    }
+    return {
+      name: this.name,
+      version: `Prosody ${prosodyVersion()}`,
+      details: {
+        pid: String(server.pid),
+        c2s: `127.0.0.1:${server.c2sPort}`,
+        components: `127.0.0.1:${server.componentPort}`,
+        "app server": server.pushDomain,
+        dir: server.layout.dir,
+      },
+    };
+  }
+
+  async open(world: WorldSpec): Promise<TargetSession> {
+    const server = this.server;
+    if (!server || !this.gateway) throw new Error("prosody target not started");
+    if (!server.running) throw new Error(server.deathNote());
+    const host = hostFor(world);
+    await server.ensureHost(host);
+    const session = new WireSession(world, {
+      server,
+      gateway: this.gateway,
+      control: this.control,
+      host: host.name,
+      tag: `${++this.seq}-${slug(world.scenarioId, 12)}`,
+      password: this.password,
+    });
+    await session.setup();
+    return session;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    await Promise.allSettled([this.gateway?.stop(), this.control?.stop()]);
+    this.gateway = undefined;
+    this.control = undefined;
+    await server?.stop();
+  }
+}
+
+export function createProsodyTarget(opts: ProsodyTargetOptions = {}): ProsodyTarget {
+  return new ProsodyTarget(opts);
+}

@@ -1,0 +1,59 @@
+// One XEP-0114 component connection (@xmpp/component 0.13.1) that hands us every stanza raw.
+import { component } from "@xmpp/component";
+import type { Element } from "@xmpp/xml";
+import { within } from "./bounded.ts";
+import { wireLog } from "./log.ts";
+
+const log = wireLog("component");
+export const COMPONENT_CONNECT_TIMEOUT_MS = 10_000;
+
+export class ComponentLink {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private readonly xmpp: any;
+  private lastError = "";
+
+  constructor(
+    readonly domain: string,
+    secret: string,
+    port: number,
+    onStanza: (el: Element) => void,
+  ) {
+    this.xmpp = component({ service: `xmpp://127.0.0.1:${port}`, domain, password: secret });
+    // Detach xmpp.js's middleware: its iq callee would answer every push with
+    // service-unavailable before we decide (result, error, silence).
+    this.xmpp.removeAllListeners("element");
+    this.xmpp.on("stanza", onStanza);
+    this.xmpp.on("error", (err: Error) => {
+      this.lastError = err.message || String(err);
+      log.debug({ domain, err: this.lastError }, "component error");
+    });
+  }
+
+  get online(): boolean {
+    return this.xmpp.status === "online";
+  }
+
+  async start(): Promise<void> {
+    try {
+      await within(this.xmpp.start(), COMPONENT_CONNECT_TIMEOUT_MS, `component ${this.domain}: connecting`);
+    } catch (e) {
+      this.xmpp.reconnect.stop();
+      this.xmpp.socket?.destroy();
+      throw new Error(`component ${this.domain} could not connect: ${this.lastError || (e as Error).message}`);
+    }
+  }
+
+  async send(el: Element): Promise<void> {
+    if (!this.online) throw new Error(`component ${this.domain} is not connected${this.lastError ? ` (${this.lastError})` : ""}`);
+    await within(this.xmpp.send(el), 5_000, `component ${this.domain}: sending`);
+  }
+
+  async stop(): Promise<void> {
+    this.xmpp.reconnect.stop();
+    try {
+      await within(this.xmpp.stop(), 3_000, `component ${this.domain}: closing`);
+    } catch {
+      this.xmpp.socket?.destroy();
+    }
+  }
+}

@@ -1,0 +1,62 @@
+// Talks to our mod_pushlab_control (see lua/) through a component of its own: the module
+// accepts control iqs only from that component's JID.
+import { xml } from "@xmpp/client";
+import type { Element } from "@xmpp/xml";
+import type { HookSpec } from "../target.ts";
+import { ComponentLink } from "./component-link.ts";
+import { within } from "./bounded.ts";
+import { errorOf } from "./stanza-summary.ts";
+
+export const NS_CONTROL = "urn:pushlab:control:0";
+const CONTROL_TIMEOUT_MS = 5_000;
+
+export class ControlClient {
+  private readonly link: ComponentLink;
+  private readonly waiters = new Map<string, (el: Element) => void>();
+  private seq = 0;
+
+  constructor(readonly domain: string, secret: string, port: number) {
+    this.link = new ComponentLink(domain, secret, port, (el) => {
+      const w = el.name === "iq" && el.attrs.id ? this.waiters.get(el.attrs.id) : undefined;
+      if (w) w(el);
+    });
+  }
+
+  start(): Promise<void> {
+    return this.link.start();
+  }
+
+  stop(): Promise<void> {
+    return this.link.stop();
+  }
+
+  private async call(host: string, payload: Element): Promise<void> {
+    const id = `ctl-${++this.seq}`;
+    const reply = new Promise<Element>((resolve) => this.waiters.set(id, resolve));
+    try {
+      await this.link.send(xml("iq", { type: "set", id, to: host, from: this.domain }, payload));
+      const r = await within(reply, CONTROL_TIMEOUT_MS, `control ${payload.name} on ${host}`);
+      if (r.attrs.type !== "result") {
+        const e = errorOf(r);
+        throw new Error(`control ${payload.name} on ${host} refused: ${e.errorType}/${e.condition}`);
+      }
+    } finally {
+      this.waiters.delete(id);
+    }
+  }
+
+  /** Fires cloud-notify-ping for user@host (all registrations, or the listed ones). */
+  ping(host: string, user: string, services?: { jid: string; node?: string }[]): Promise<void> {
+    const el = xml("ping", { xmlns: NS_CONTROL, user }, ...(services ?? []).map((s) => xml("service", { jid: s.jid, node: s.node })));
+    return this.call(host, el);
+  }
+
+  /** Replaces user's veto rules (empty hooks = none). */
+  setRules(host: string, user: string, hooks: HookSpec | undefined): Promise<void> {
+    const children = [
+      ...(hooks?.vetoRegistration ?? []).map((v) => xml("veto-registration", { node: v.node, type: v.error.type, condition: v.error.condition })),
+      ...(hooks?.vetoPush ?? []).map((v) => xml("veto-push", { node: v.node, reason: v.reason })),
+    ];
+    return this.call(host, xml("rules", { xmlns: NS_CONTROL, user }, ...children));
+  }
+}

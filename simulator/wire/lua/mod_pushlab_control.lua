@@ -1,0 +1,82 @@
+-- pushlab: test controls that plain XMPP cannot reach, for the harness's control component only.
+--   <ping xmlns='urn:pushlab:control:0' user='U'><service jid='J' node='N'/>...</ping>
+--       fires cloud-notify-ping for U (all registrations, or only the listed ones)
+--   <rules xmlns='urn:pushlab:control:0' user='U'>
+--       <veto-registration node='N' type='cancel' condition='not-allowed'/>
+--       <veto-push node='N' reason='R'/>
+--   </rules>
+--       replaces U's veto rules (cloud_notify/registration and cloud_notify/push hooks)
+local st = require "util.stanza";
+
+local xmlns = "urn:pushlab:control:0";
+local controller = module:get_option_string("pushlab_controller");
+local registrations = module:open_store("cloud_notify"); -- mod_cloud_notify's own store
+local rules = {}; -- username -> { registration = {...}, push = {...} }
+
+local function from_controller(event)
+	if controller and event.stanza.attr.from == controller then return true; end
+	event.origin.send(st.error_reply(event.stanza, "auth", "forbidden"));
+	return false;
+end
+
+module:hook("iq-set/host/" .. xmlns .. ":ping", function(event)
+	if not from_controller(event) then return true; end
+	local req = event.stanza.tags[1];
+	local user = req.attr.user;
+	local services;
+	if #req.tags > 0 then
+		local stored = registrations:get(user) or {};
+		services = {};
+		for _, want in ipairs(req.tags) do
+			for identifier, info in pairs(stored) do
+				if info.jid == want.attr.jid and (want.attr.node == nil or info.node == want.attr.node) then
+					services[identifier] = info;
+				end
+			end
+		end
+	end
+	module:log("info", "pushlab: cloud-notify-ping for %s", tostring(user));
+	module:fire_event("cloud-notify-ping", { user = user, push_services = services });
+	event.origin.send(st.reply(event.stanza));
+	return true;
+end);
+
+module:hook("iq-set/host/" .. xmlns .. ":rules", function(event)
+	if not from_controller(event) then return true; end
+	local req = event.stanza.tags[1];
+	local r = { registration = {}, push = {} };
+	for _, tag in ipairs(req.tags) do
+		if tag.name == "veto-registration" then
+			table.insert(r.registration, { node = tag.attr.node, type = tag.attr.type, condition = tag.attr.condition });
+		elseif tag.name == "veto-push" then
+			table.insert(r.push, { node = tag.attr.node, reason = tag.attr.reason });
+		end
+	end
+	rules[req.attr.user] = (#r.registration + #r.push > 0) and r or nil;
+	event.origin.send(st.reply(event.stanza));
+	return true;
+end);
+
+module:hook("cloud_notify/registration", function(event)
+	local r = event.origin.username and rules[event.origin.username];
+	if not r then return; end
+	for _, veto in ipairs(r.registration) do
+		if veto.node == nil or veto.node == event.push_info.node then
+			module:log("info", "pushlab: registration of %s vetoed", event.origin.username);
+			event.origin.send(st.error_reply(event.stanza, veto.type or "cancel", veto.condition or "not-allowed"));
+			return false; -- mod_cloud_notify: false = refused, reply already sent
+		end
+	end
+end);
+
+module:hook("cloud_notify/push", function(event)
+	local r = rules[event.username];
+	if not r then return; end
+	for _, veto in ipairs(r.push) do
+		if veto.node == nil or veto.node == event.push_info.node then
+			event.reason = veto.reason;
+			module:log("info", "pushlab: push for %s vetoed: %s", event.username, tostring(veto.reason));
+			return true; -- mod_cloud_notify: true = blocked
+		end
+	end
+end);

@@ -1,0 +1,138 @@
+// One Prosody server for a harness run: temp dir, free ports, config, process, and the set of
+// VirtualHosts (one per option set), extended at run time by rewriting the config + SIGHUP.
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { layoutIn, writeConfig, type ConfigInput, type ProsodyLayout } from "./prosody-config.ts";
+import { hostFor, type HostSpec } from "./option-hosts.ts";
+import { freePorts } from "./ports.ts";
+import { ProsodyProcess } from "./prosody-process.ts";
+import { createAccount, deleteAccount } from "./accounts.ts";
+import { pollUntil } from "./bounded.ts";
+import { wireLog } from "./log.ts";
+
+const log = wireLog("prosody-server");
+export const HOST_READY_TIMEOUT_MS = 5_000;
+
+export interface ProsodyServerOptions {
+  hosts?: HostSpec[]; // declared up front (no reload needed for these)
+  logLevel?: ConfigInput["logLevel"];
+  keepDir?: boolean; // leave the temp dir (config, log, data) for inspection
+}
+
+export class ProsodyServer {
+  readonly pushDomain = "push.localhost";
+  readonly controlDomain = "control.localhost";
+  readonly pushSecret = randomBytes(12).toString("hex");
+  readonly controlSecret = randomBytes(12).toString("hex");
+  private readonly hosts = new Map<string, HostSpec>();
+  private hostChange: Promise<void> = Promise.resolve();
+  private proc?: ProsodyProcess;
+
+  private constructor(
+    readonly layout: ProsodyLayout,
+    readonly c2sPort: number,
+    readonly componentPort: number,
+    private readonly opts: ProsodyServerOptions,
+  ) {
+    // Prosody refuses to start without a VirtualHost: the default option set is always there.
+    const base = hostFor({ options: {}, archive: true });
+    this.hosts.set(base.name, base);
+    for (const h of opts.hosts ?? []) this.hosts.set(h.name, h);
+  }
+
+  static async start(opts: ProsodyServerOptions = {}): Promise<ProsodyServer> {
+    const dir = mkdtempSync(join(tmpdir(), "pushlab-prosody-"));
+    const [c2s, comp] = await freePorts(2);
+    const server = new ProsodyServer(layoutIn(dir), c2s!, comp!, opts);
+    try {
+      server.write();
+      server.proc = await ProsodyProcess.start(server.layout.configFile, server.layout.logFile, [c2s!, comp!]);
+    } catch (e) {
+      server.removeDir();
+      throw e;
+    }
+    log.info({ pid: server.pid, dir, c2s, comp }, "prosody up");
+    return server;
+  }
+
+  get pid(): number {
+    return this.proc?.pid ?? -1;
+  }
+
+  get running(): boolean {
+    return !!this.proc?.running;
+  }
+
+  /** Why the server is not running (for error messages). */
+  deathNote(): string {
+    return this.proc ? `Prosody (PID ${this.pid}) is not running: ${this.proc.tail(5)}` : "Prosody was never started";
+  }
+
+  get service(): string {
+    return `xmpp://127.0.0.1:${this.c2sPort}`;
+  }
+
+  private write(): void {
+    writeConfig({
+      layout: this.layout,
+      c2sPort: this.c2sPort,
+      componentPort: this.componentPort,
+      hosts: [...this.hosts.values()],
+      components: [
+        { domain: this.pushDomain, secret: this.pushSecret },
+        { domain: this.controlDomain, secret: this.controlSecret },
+      ],
+      controller: this.controlDomain,
+      logLevel: this.opts.logLevel ?? (process.env.PUSHLAB_PROSODY_LOG as ConfigInput["logLevel"]) ?? "info",
+    });
+  }
+
+  private isReady(host: string): boolean {
+    return existsSync(join(this.layout.readyDir, host));
+  }
+
+  /** Makes sure the VirtualHost exists and is active (adds it by config rewrite + SIGHUP). */
+  async ensureHost(spec: HostSpec): Promise<void> {
+    if (!this.hosts.has(spec.name)) {
+      // One config change at a time; each rewrite carries every host known so far.
+      this.hostChange = this.hostChange.then(() => {
+        if (this.hosts.has(spec.name)) return;
+        this.hosts.set(spec.name, spec);
+        this.write();
+        this.proc?.reload();
+        log.debug({ host: spec.name }, "host added, config reloaded");
+      });
+      await this.hostChange;
+    }
+    const ok = await pollUntil(() => this.isReady(spec.name) || !this.running, HOST_READY_TIMEOUT_MS);
+    if (!this.running) throw new Error(this.deathNote());
+    if (!ok || !this.isReady(spec.name)) {
+      throw new Error(`Prosody did not activate host ${spec.name} within ${HOST_READY_TIMEOUT_MS} ms: ${this.proc?.tail(5)}`);
+    }
+  }
+
+  addAccount(host: string, user: string, password: string): void {
+    createAccount(this.layout.dataDir, host, user, password);
+  }
+
+  removeAccount(host: string, user: string): void {
+    deleteAccount(this.layout.dataDir, host, user);
+  }
+
+  /** Stops the process by PID (bounded) and wipes the temp dir with all data. */
+  async stop(): Promise<void> {
+    await this.proc?.stop();
+    if (!this.opts.keepDir) this.removeDir();
+  }
+
+  /** For tests: kill the process hard, as if it crashed. */
+  crash(): void {
+    if (this.running) process.kill(this.pid, "SIGKILL");
+  }
+
+  private removeDir(): void {
+    rmSync(this.layout.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,22 @@
+// One-line summaries of stanzas for trace events.
+import type { Element } from "@xmpp/xml";
+
+export function summarize(el: Element): string {
+  const a = el.attrs;
+  const parts = [el.name];
+  if (a.type) parts.push(a.type);
+  if (a.to) parts.push(`to ${a.to}`);
+  if (a.from) parts.push(`from ${a.from}`);
+  const child = el.getChildElements()[0];
+  if (child) parts.push(`<${child.name}${child.attrs.xmlns ? ` ${child.attrs.xmlns}` : ""}>`);
+  return parts.join(" ");
+}
+
+const NS_STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
+
+/** type and defined condition of an error stanza (condition "undefined-condition" if none). */
+export function errorOf(el: Element): { errorType: string; condition: string } {
+  const err = el.getChild("error");
+  const cond = err?.getChildElements().find((c) => c.attrs.xmlns === NS_STANZAS && c.name !== "text");
+  return { errorType: err?.attrs.type ?? "", condition: cond?.name ?? "undefined-condition" };
+}

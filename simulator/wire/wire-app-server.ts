@@ -1,0 +1,131 @@
+// Fake app servers over the wire. One component connection (the gateway) serves every app of
+// every session: each app is a JID of its own on the component domain (name.tag@push.…),
+// so parallel scenarios never see each other's pushes, and stray late pushes are just noted.
+import { xml } from "@xmpp/client";
+import type { Element } from "@xmpp/xml";
+import type { AppBehaviour, AppServerHandle, PushRecord } from "../target.ts";
+import type { Trace } from "../trace.ts";
+import { ComponentLink } from "./component-link.ts";
+import { wireLog } from "./log.ts";
+
+const log = wireLog("app-server");
+const NS_PUBSUB = "http://jabber.org/protocol/pubsub";
+const NS_STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
+
+function bare(jid: string | undefined): string {
+  return (jid ?? "").split("/")[0]!.toLowerCase();
+}
+
+function publishOf(el: Element): Element | undefined {
+  if (el.name !== "iq" || el.attrs.type !== "set") return undefined;
+  return el.getChild("pubsub", NS_PUBSUB)?.getChild("publish");
+}
+
+/** A field of the push's summary form, e.g. last-message-body. */
+export function summaryField(publish: Element, name: string): string | undefined {
+  const form = publish.getChild("item")?.getChild("notification", "urn:xmpp:push:0")?.getChild("x", "jabber:x:data");
+  const field = form?.getChildren("field").find((f) => f.attrs.var === name);
+  return field?.getChildText("value") ?? undefined;
+}
+
+export class WireAppServer implements AppServerHandle {
+  readonly pushes: PushRecord[] = [];
+  private readonly rules: AppBehaviour[] = []; // newest first
+  /** The JID replies come from when a rule says from: spoofed (same domain, not ours). */
+  readonly spoofJid: string;
+
+  constructor(
+    readonly name: string,
+    readonly jid: string,
+    private readonly gateway: AppGateway,
+    private readonly trace: Trace,
+    private readonly now: () => number,
+  ) {
+    const [local, domain] = jid.split("@");
+    this.spoofJid = `${local}.spoofed@${domain}`;
+  }
+
+  behave(rule: AppBehaviour): void {
+    this.rules.unshift(rule);
+  }
+
+  private ruleFor(n: number, node: string | undefined): AppBehaviour | undefined {
+    return this.rules.find(
+      (r) => (r.node === undefined || r.node === node) && (!r.pushes || (n >= r.pushes[0] && n <= r.pushes[1])),
+    );
+  }
+
+  /** Called by the gateway for every push addressed to this app. */
+  onPush(el: Element, publish: Element): void {
+    const node = publish.attrs.node;
+    const rec: PushRecord = { t: this.now(), id: el.attrs.id ?? "", from: el.attrs.from ?? "", to: el.attrs.to ?? "", node, xml: el.toString(), el };
+    this.pushes.push(rec);
+    const n = this.pushes.length;
+    const body = summaryField(publish, "last-message-body");
+    this.trace.add("push", this.name, { text: `push #${n} node=${node ?? "-"} from ${rec.from} (${body ? `body "${body}"` : "no body"})`, xml: rec.xml });
+
+    const rule = this.ruleFor(n, node);
+    const reply = rule?.reply ?? "result";
+    if (reply === "silence") {
+      this.trace.add("app-reply", this.name, { text: `push #${n}: no answer (silence)` });
+      return;
+    }
+    const from = rule?.from === "spoofed" ? this.spoofJid : this.jid;
+    const answer =
+      reply === "result"
+        ? xml("iq", { type: "result", id: rec.id, to: rec.from, from })
+        : xml("iq", { type: "error", id: rec.id, to: rec.from, from }, xml("error", { type: reply.error.type }, xml(reply.error.condition, { xmlns: NS_STANZAS })));
+    const what = reply === "result" ? "result" : `error ${reply.error.type}/${reply.error.condition}`;
+    this.trace.add("app-reply", this.name, { text: `push #${n}: ${what}${from !== this.jid ? ` from ${from} (spoofed)` : ""}`, xml: answer.toString() });
+    this.gateway.send(answer).catch((e: Error) => this.trace.add("note", this.name, { text: `reply to push #${n} not sent: ${e.message}` }));
+  }
+}
+
+export class AppGateway {
+  private readonly apps = new Map<string, WireAppServer>();
+  private readonly link: ComponentLink;
+  /** Pushes for JIDs no session owns (late pushes after a scenario closed). */
+  stray = 0;
+
+  constructor(readonly domain: string, secret: string, port: number) {
+    this.link = new ComponentLink(domain, secret, port, (el) => this.onStanza(el));
+  }
+
+  start(): Promise<void> {
+    return this.link.start();
+  }
+
+  stop(): Promise<void> {
+    return this.link.stop();
+  }
+
+  send(el: Element): Promise<void> {
+    return this.link.send(el);
+  }
+
+  /** A new app for a session: its JID is name.tag@domain. */
+  add(name: string, tag: string, trace: Trace, now: () => number): WireAppServer {
+    const local = `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}.${tag}`;
+    const app = new WireAppServer(name, `${local}@${this.domain}`, this, trace, now);
+    this.apps.set(bare(app.jid), app);
+    return app;
+  }
+
+  remove(app: WireAppServer): void {
+    this.apps.delete(bare(app.jid));
+  }
+
+  private onStanza(el: Element): void {
+    const publish = publishOf(el);
+    const app = this.apps.get(bare(el.attrs.to));
+    if (publish && app) return app.onPush(el, publish);
+    if (publish) {
+      // Nobody owns it any more: answer result so the server counts no error, and move on.
+      this.stray += 1;
+      log.debug({ to: el.attrs.to }, "stray push");
+      this.send(xml("iq", { type: "result", id: el.attrs.id, to: el.attrs.from, from: el.attrs.to })).catch(() => {});
+      return;
+    }
+    log.debug({ xml: el.toString() }, "non-push stanza to app component");
+  }
+}

@@ -1,0 +1,252 @@
+// A persona over the wire: one @xmpp/client 0.14 connection with XEP-0198, our own 'h'
+// (see sm-counter.ts), ack suppression before the write, drop/resume, and bounded waits.
+import { client, xml } from "@xmpp/client";
+import type { Element } from "@xmpp/xml";
+import type { ConnectOptions, IqOutcome, PersonaHandle, PersonaSpec } from "../target.ts";
+import type { Trace } from "../trace.ts";
+import { NS_SM, SmCounter } from "./sm-counter.ts";
+import { pollUntil, within, WireTimeout } from "./bounded.ts";
+import { errorOf, summarize } from "./stanza-summary.ts";
+import { wireLog } from "./log.ts";
+
+const log = wireLog("persona");
+
+const NS_STREAM = "http://etherx.jabber.org/streams";
+const STANZAS = new Set(["message", "presence", "iq"]);
+const TRACED_NONZAS = new Set(["enable", "resume", "active", "inactive"]);
+
+export const CONNECT_TIMEOUT_MS = 10_000;
+export const SEND_TIMEOUT_MS = 5_000;
+const CLOSE_TIMEOUT_MS = 5_000;
+
+export interface WirePersonaInit {
+  spec: PersonaSpec;
+  local: string; // the account's local part on the server
+  domain: string;
+  password: string;
+  service: string; // xmpp://127.0.0.1:PORT
+  trace: Trace;
+}
+
+interface IqWaiter {
+  resolve: (el: Element) => void;
+  reject: (err: Error) => void;
+}
+
+export class WirePersona implements PersonaHandle {
+  readonly name: string;
+  readonly bareJid: string;
+  readonly received: Element[] = [];
+  /** Our inbound count; exposed so tests can compare it with the server's view. */
+  counter = new SmCounter();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private xmpp: any;
+  private acking = true;
+  private ackOwed = false;
+  private lastError = "";
+  private lostReason = "";
+  private leaving = false; // we are closing or dropping the link ourselves
+  private iqSeq = 0;
+  private readonly iqWaiters = new Map<string, IqWaiter>();
+
+  constructor(private readonly init: WirePersonaInit) {
+    this.name = init.spec.name;
+    this.bareJid = `${init.local}@${init.domain}`;
+  }
+
+  get fullJid(): string {
+    return this.xmpp?.jid?.toString() ?? `${this.bareJid}/${this.init.spec.resource}`;
+  }
+
+  get connected(): boolean {
+    return !!this.xmpp && this.xmpp.status === "online" && !!this.xmpp.socket;
+  }
+
+  /** The stream-management id the server gave us (empty if none). */
+  get smId(): string {
+    return this.xmpp?.streamManagement?.id ?? "";
+  }
+
+  async connect(opts: ConnectOptions): Promise<void> {
+    if (this.connected) throw new Error(`${this.name} is already connected`);
+    this.counter = new SmCounter();
+    this.acking = true;
+    this.ackOwed = false;
+    this.lastError = "";
+    this.lostReason = "";
+    this.leaving = false;
+    const xmpp = this.createClient(opts.sm);
+    try {
+      await within(xmpp.start(), CONNECT_TIMEOUT_MS, `${this.name}: connecting to ${this.init.service}`);
+    } catch (e) {
+      xmpp.socket?.destroy();
+      throw new Error(`${this.name} could not connect as ${this.bareJid}: ${this.lastError || (e as Error).message}`);
+    }
+    // 'online' comes at resource binding; <enable/> is answered right after.
+    if (opts.sm && !(await pollUntil(() => this.counter.active, CONNECT_TIMEOUT_MS))) {
+      throw new Error(`${this.name}: the server did not enable stream management within ${CONNECT_TIMEOUT_MS} ms`);
+    }
+    if (opts.carbons) {
+      const r = await this.iq(xml("iq", { type: "set" }, xml("enable", { xmlns: "urn:xmpp:carbons:2" })), SEND_TIMEOUT_MS);
+      if (r.type !== "result") throw new Error(`${this.name}: enabling carbons failed: ${JSON.stringify(r)}`);
+    }
+    if (opts.presence) await this.send(xml("presence"));
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private createClient(sm: boolean): any {
+    const { spec, local, domain, password, service } = this.init;
+    // PLAIN over loopback: xmpp.js's SCRAM-SHA-1 takes 1–2 s of CPU per login in JS.
+    // Given credentials as a function, xmpp.js lets us pick the mechanism ourselves.
+    const credentials = (auth: (c: object, mech: string) => Promise<void>, mechanisms: string[]) =>
+      auth({ username: local, password }, mechanisms.includes("PLAIN") ? "PLAIN" : mechanisms[0]!);
+    const xmpp = client({ service, domain, credentials, resource: spec.resource });
+    xmpp.reconnect.stop(); // we reconnect only when a step says so (resume)
+    this.xmpp = xmpp;
+
+    // Runs before xmpp.js's own listeners, so our count is current before anything answers.
+    xmpp.prependListener("element", (el: Element) => this.onElement(el, sm));
+    xmpp.on("error", (err: Error) => {
+      this.lastError = err.message || String(err);
+      log.debug({ persona: this.name, err: this.lastError }, "client error");
+    });
+    xmpp.on("disconnect", () => {
+      this.counter.linkLost();
+      const detail = this.lastError ? ` (${this.lastError})` : "";
+      this.lostReason = this.leaving ? "disconnected by us" : `connection lost: closed by the server or the network${detail}`;
+      for (const w of this.iqWaiters.values()) w.reject(new Error(`${this.name}: ${this.lostReason} while waiting for an iq reply`));
+      this.iqWaiters.clear();
+    });
+
+    // Wrap send, not filter(): xmpp.js filters run after the bytes are written.
+    const rawSend = xmpp.send.bind(xmpp);
+    xmpp.send = (el: Element): Promise<void> => {
+      if (el.name === "a" && el.attrs.xmlns === NS_SM) {
+        if (!this.acking) {
+          this.ackOwed = true;
+          this.init.trace.add("note", this.name, { text: `ack withheld (h=${this.counter.h})` });
+          return Promise.resolve();
+        }
+        this.ackOwed = false;
+      }
+      this.counter.outbound(el);
+      if (STANZAS.has(el.name) || TRACED_NONZAS.has(el.name)) {
+        this.init.trace.add("out", this.name, { text: summarize(el), xml: el.toString() });
+      }
+      return rawSend(el);
+    };
+    return xmpp;
+  }
+
+  private onElement(el: Element, sm: boolean): void {
+    this.counter.inbound(el);
+    if (!sm && el.name === "features" && (el.attrs.xmlns === NS_STREAM || el.getNS() === NS_STREAM)) {
+      // No stream management wanted: hide the feature so xmpp.js does not enable it.
+      el.children = el.children.filter((c) => typeof c === "string" || c.attrs.xmlns !== NS_SM);
+    }
+    if (!STANZAS.has(el.name)) return;
+    this.received.push(el);
+    this.init.trace.add("in", this.name, { text: summarize(el), xml: el.toString() });
+    const id = el.attrs.id;
+    if (el.name === "iq" && id && (el.attrs.type === "result" || el.attrs.type === "error")) {
+      const w = this.iqWaiters.get(id);
+      if (w) {
+        this.iqWaiters.delete(id);
+        w.resolve(el);
+      }
+    }
+  }
+
+  private assertConnected(): void {
+    if (!this.connected) {
+      throw new Error(`${this.name} is not connected${this.lostReason ? ` (${this.lostReason})` : ""}`);
+    }
+  }
+
+  async iq(el: Element, timeoutMs: number): Promise<IqOutcome> {
+    this.assertConnected();
+    if (!el.attrs.id) el.attrs.id = `pl-${this.name}-${++this.iqSeq}`;
+    const id = el.attrs.id;
+    const reply = new Promise<Element>((resolve, reject) => this.iqWaiters.set(id, { resolve, reject }));
+    reply.catch(() => {}); // rejections are handled below; avoid unhandled noise if send fails first
+    try {
+      await within(this.xmpp.send(el), SEND_TIMEOUT_MS, `${this.name}: sending iq`);
+      const r = await within(reply, timeoutMs, `${this.name}: iq ${id}`);
+      if (r.attrs.type === "result") return { type: "result", xml: r.toString() };
+      return { type: "error", ...errorOf(r), xml: r.toString() };
+    } catch (e) {
+      if (e instanceof WireTimeout && this.connected) return { type: "timeout" };
+      throw e;
+    } finally {
+      this.iqWaiters.delete(id);
+    }
+  }
+
+  async send(el: Element): Promise<void> {
+    this.assertConnected();
+    await within(this.xmpp.send(el), SEND_TIMEOUT_MS, `${this.name}: sending ${el.name}`);
+  }
+
+  async disconnect(): Promise<void> {
+    const xmpp = this.xmpp;
+    if (!xmpp || !xmpp.socket) return;
+    this.leaving = true;
+    try {
+      await within(xmpp.stop(), CLOSE_TIMEOUT_MS, `${this.name}: closing the stream`);
+    } catch (e) {
+      log.debug({ persona: this.name, err: (e as Error).message }, "unclean close");
+      xmpp.socket?.destroy();
+    }
+  }
+
+  async drop(): Promise<void> {
+    const xmpp = this.xmpp;
+    if (!xmpp?.socket) throw new Error(`${this.name} cannot drop: not connected`);
+    xmpp.reconnect.stop();
+    this.leaving = true;
+    const gone = new Promise<void>((resolve) => xmpp.once("disconnect", () => resolve()));
+    xmpp.socket.destroy(); // no </stream:stream>: the server hibernates the session
+    await within(gone, CLOSE_TIMEOUT_MS, `${this.name}: dropping the link`);
+  }
+
+  async resume(): Promise<boolean> {
+    const xmpp = this.xmpp;
+    if (!xmpp || !this.smId) return false;
+    if (this.connected) throw new Error(`${this.name} cannot resume: still connected`);
+    const sm = xmpp.streamManagement;
+    this.leaving = false;
+    let onResumed = (): void => {};
+    let onOnline = (): void => {};
+    const outcome = new Promise<boolean>((resolve) => {
+      onResumed = () => resolve(true);
+      onOnline = () => resolve(false); // resumption failed; xmpp.js bound a fresh session
+      sm.once("resumed", onResumed);
+      xmpp.once("online", onOnline);
+    });
+    try {
+      const { service, domain, lang } = xmpp.options;
+      await within(xmpp.connect(service), CONNECT_TIMEOUT_MS, `${this.name}: reconnecting`);
+      await within(xmpp.open({ domain, lang }), CONNECT_TIMEOUT_MS, `${this.name}: reopening the stream`);
+      return await within(outcome, CONNECT_TIMEOUT_MS, `${this.name}: resuming`);
+    } catch (e) {
+      xmpp.socket?.destroy();
+      throw new Error(`${this.name} could not resume: ${this.lastError || (e as Error).message}`);
+    } finally {
+      sm.removeListener("resumed", onResumed);
+      xmpp.removeListener("online", onOnline);
+    }
+  }
+
+  async setAcking(on: boolean): Promise<void> {
+    this.acking = on;
+    // The server waits for an answer to the request we withheld; give it now.
+    if (on && this.ackOwed && this.connected) {
+      await within(this.xmpp.send(xml("a", { xmlns: NS_SM })), SEND_TIMEOUT_MS, `${this.name}: acking`);
+    }
+  }
+
+  async csi(state: "active" | "inactive"): Promise<void> {
+    this.assertConnected();
+    await within(this.xmpp.send(xml(state, { xmlns: "urn:xmpp:csi:0" })), SEND_TIMEOUT_MS, `${this.name}: csi`);
+  }
+}

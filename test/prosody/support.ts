@@ -1,0 +1,44 @@
+// Shared bits for the Prosody tests: availability, stanza builders, small waits.
+import { xml } from "@xmpp/client";
+import type { Element } from "@xmpp/xml";
+import { prosodyInstalled } from "../../simulator/targets/prosody.ts";
+import type { PersonaSpec, WorldSpec, ScenarioOptions } from "../../simulator/target.ts";
+
+export const PROSODY = prosodyInstalled();
+export const PROSODY_HINT = "install prosody prosody-modules";
+
+let seq = 0;
+export function world(id: string, personas: string[], options: ScenarioOptions = {}, apps = ["push"]): WorldSpec {
+  const specs: PersonaSpec[] = personas.map((name) => ({ name, account: name, resource: `${name}-res` }));
+  return { scenarioId: `${id}-${++seq}`, options, personas: specs, apps: apps.map((name) => ({ name })), archive: true };
+}
+
+export function chat(to: string, body: string): Element {
+  return xml("message", { to, type: "chat" }, xml("body", {}, body));
+}
+
+export function enableIq(jid: string, node: string, secret?: string): Element {
+  const form = secret
+    ? xml("x", { xmlns: "jabber:x:data", type: "submit" },
+        xml("field", { var: "FORM_TYPE" }, xml("value", {}, "http://jabber.org/protocol/pubsub#publish-options")),
+        xml("field", { var: "secret" }, xml("value", {}, secret)))
+    : undefined;
+  return xml("iq", { type: "set" }, xml("enable", { xmlns: "urn:xmpp:push:0", jid, node }, form));
+}
+
+/** Field values of a push's summary form, by var. */
+export function formFields(push: Element): Map<string, string | undefined> {
+  const x = push.getChild("pubsub")?.getChild("publish")?.getChild("item")?.getChild("notification", "urn:xmpp:push:0")?.getChild("x", "jabber:x:data");
+  const out = new Map<string, string | undefined>();
+  for (const f of x?.getChildren("field") ?? []) out.set(f.attrs.var!, f.getChildText("value") ?? undefined);
+  return out;
+}
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
