@@ -23,6 +23,7 @@ export class ComponentLink {
     // service-unavailable before we decide (result, error, silence).
     this.xmpp.removeAllListeners("element");
     this.xmpp.on("stanza", onStanza);
+    this.xmpp.on("connect", () => this.xmpp.socket?.setNoDelay?.(true)); // answer pushes without Nagle delay
     this.xmpp.on("error", (err: Error) => {
       this.lastError = err.message || String(err);
       log.debug({ domain, err: this.lastError }, "component error");

@@ -14,6 +14,8 @@ export class SmCounter {
   active = false;
   /** Set once the server has enabled SM on some stream (resumption is possible). */
   everEnabled = false;
+  /** The server's last 'h' (in <a/> or <resumed/>): how many of OUR stanzas it handled. */
+  serverH: number | undefined;
 
   /** Feed every element received on the stream, in order, before anything else sees it. */
   inbound(el: Element): void {
@@ -24,6 +26,9 @@ export class SmCounter {
         this.everEnabled = true;
       } else if (el.name === "resumed") {
         this.active = true;
+        this.serverH = Number(el.attrs.h);
+      } else if (el.name === "a") {
+        this.serverH = Number(el.attrs.h);
       } else if (el.name === "failed") {
         this.active = false;
       }

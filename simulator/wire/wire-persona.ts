@@ -90,7 +90,17 @@ export class WirePersona implements PersonaHandle {
       const r = await this.iq(xml("iq", { type: "set" }, xml("enable", { xmlns: "urn:xmpp:carbons:2" })), SEND_TIMEOUT_MS);
       if (r.type !== "result") throw new Error(`${this.name}: enabling carbons failed: ${JSON.stringify(r)}`);
     }
-    if (opts.presence) await this.send(xml("presence"));
+    if (opts.presence) {
+      // Prosody echoes initial presence once it has processed it; until then messages to the
+      // bare JID would still go to offline storage. Waiting makes "connected" mean available.
+      const seen = this.received.length;
+      await this.send(xml("presence"));
+      const me = this.fullJid;
+      const echoed = () => this.received.slice(seen).some((e) => e.name === "presence" && e.attrs.from === me);
+      if (!(await pollUntil(echoed, SEND_TIMEOUT_MS, 2))) {
+        throw new Error(`${this.name}: the server did not echo our initial presence within ${SEND_TIMEOUT_MS} ms`);
+      }
+    }
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -106,6 +116,9 @@ export class WirePersona implements PersonaHandle {
 
     // Runs before xmpp.js's own listeners, so our count is current before anything answers.
     xmpp.prependListener("element", (el: Element) => this.onElement(el, sm));
+    // No Nagle: an <a/> followed by a stanza would otherwise wait ~40 ms for a delayed ACK
+    // on loopback, which skews every timing the scenarios measure.
+    xmpp.on("connect", () => xmpp.socket?.setNoDelay?.(true));
     xmpp.on("error", (err: Error) => {
       this.lastError = err.message || String(err);
       log.debug({ persona: this.name, err: this.lastError }, "client error");
