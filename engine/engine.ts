@@ -40,6 +40,17 @@ interface SessionState {
   extended: boolean;
 }
 
+/** What the engine pushed, for observers (tests, tracing): never needed to run. */
+export interface PushInfo {
+  id: string;
+  user: string;
+  registration: Registration;
+  /** The stanza's de-duplication key; undefined for a ping. */
+  key?: string;
+  stanza: Element | null;
+  push: Element;
+}
+
 export interface EngineDeps {
   options?: Partial<PushOptions> | Record<string, unknown>;
   store: RegistrationStore;
@@ -49,6 +60,8 @@ export interface EngineDeps {
   log?: Logger;
   /** Push ids; the default is a counter, fine for one process (replies are matched by id + sender). */
   newId?: () => string;
+  /** Optional observer, called just before each push is sent (the property test uses it). */
+  onPush?: (info: PushInfo) => void;
 }
 
 export interface EngineStats {
@@ -65,6 +78,7 @@ export class PushEngine {
   private readonly hooks: EngineHooks;
   private readonly log: Logger;
   private readonly newId: () => string;
+  private readonly onPush?: (info: PushInfo) => void;
   private readonly pending = new Map<string, PendingPush>();
   private readonly sessions = new Map<string, SessionState>();
   private readonly dedup: DedupMemory;
@@ -81,6 +95,7 @@ export class PushEngine {
     let n = 0;
     this.newId = deps.newId ?? (() => `push-${(++n).toString(36)}`);
     this.dedup = new DedupMemory(this.options.push_dedup_memory);
+    this.onPush = deps.onPush;
   }
 
   /** R-DISCO: features the account's disco#info lists. */
@@ -186,6 +201,19 @@ export class PushEngine {
     });
   }
 
+  /** The live client answered its outstanding ack request: the stanzas batched under R-ACK-DELAY
+   * reached it after all, so the pending batch is dropped (pushing them would notify a device
+   * that is online and has the messages; cf. R-RESUME). */
+  ackReceived(session: SessionView): void {
+    this.guard("ackReceived", undefined, () => {
+      const st = this.sessions.get(session.id);
+      if (!st || session.state !== "live") return;
+      st.timer?.cancel();
+      st.timer = undefined;
+      st.batch = [];
+    });
+  }
+
   /** R-RESUME (resumed) or the end of a hibernation by timeout (not resumed). */
   hibernationEnded(session: SessionView, resumed: boolean): void {
     this.guard("hibernationEnded", undefined, () => {
@@ -274,7 +302,7 @@ export class PushEngine {
     let sent = 0;
     for (const r of regs) {
       if (this.dedup.has(user, r.id, key)) continue;
-      if (this.sendPush(user, r, ks.stanza)) {
+      if (this.sendPush(user, r, ks)) {
         this.dedup.add(user, r.id, key);
         sent++;
       }
@@ -304,7 +332,7 @@ export class PushEngine {
         if (this.dedup.has(session.user, reg.id, key)) continue;
         const important = placeholder !== "" && classify(ks.stanza).important;
         const kind = important ? "important" : "unimportant";
-        if (!notified[kind] && this.sendPush(session.user, reg, ks.stanza)) {
+        if (!notified[kind] && this.sendPush(session.user, reg, ks)) {
           notified[kind] = true;
           if (session.state === "hibernated") this.firstPush(session, important || placeholder === "");
         }
@@ -325,7 +353,8 @@ export class PushEngine {
     }
   }
 
-  private sendPush(user: string, reg: Registration, stanza: Element | null): boolean {
+  private sendPush(user: string, reg: Registration, ks: KeyedStanza | null): boolean {
+    const stanza = ks?.stanza ?? null;
     const blocked = this.hooks.push?.({ user, registration: { jid: reg.jid, node: reg.node }, stanza });
     if (blocked) {
       this.log.info({ user, reg: reg.id, reason: blocked }, "push vetoed"); // R-VETO-PUSH
@@ -335,6 +364,7 @@ export class PushEngine {
     const push = buildPush({ id, domain: this.port.domain, registration: reg, fields: summarize(stanza, this.options) });
     const timer = this.clock.setTimer(this.options.push_reply_timeout * 1000, () => this.pending.delete(id));
     this.pending.set(id, { user, regId: reg.id, jid: reg.jid, timer });
+    this.onPush?.({ id, user, registration: reg, ...(ks && { key: this.keyOf(ks) }), stanza, push });
     this.port.send(push);
     return true;
   }

@@ -2,7 +2,7 @@
 // store, archive (MAM), carbons, CSI and XEP-0198 (queue, ack requests, hibernation, resumption).
 // It plays the part of Prosody's core and mod_smacks; the engine plays mod_cloud_notify.
 import { xml, type Element } from "@xmpp/xml";
-import { PushEngine } from "../../engine/engine.ts";
+import { PushEngine, type PushInfo } from "../../engine/engine.ts";
 import { parseJid } from "../../engine/jid.ts";
 import type { PushOptions } from "../../engine/options.ts";
 import type { Clock, EngineHooks, KeyedStanza, Logger, ServerPort, SessionView } from "../../engine/ports.ts";
@@ -30,6 +30,8 @@ export interface SimServerConfig {
   log?: Logger;
   /** Server-side events for the timeline. */
   note?: (text: string) => void;
+  /** Optional push observer handed to every engine instance (tests; survives restarts). */
+  onPush?: (info: PushInfo) => void;
 }
 
 export class SimServer {
@@ -62,6 +64,7 @@ export class SimServer {
       port: this.port,
       hooks: this.cfg.hooks,
       log: this.cfg.log,
+      onPush: this.cfg.onPush,
     });
   }
 
@@ -105,6 +108,11 @@ export class SimServer {
       this.armHibernation(s, secs);
     },
     };
+  }
+
+  /** The user's current sessions, read-only (invariant checks in tests). */
+  userSessions(user: string): readonly SimSession[] {
+    return this.sessionsOf(user);
   }
 
   private sessionsOf(user: string): SimSession[] {
@@ -219,10 +227,13 @@ export class SimServer {
   }
 
   private ack(s: SimSession): void {
+    const answered = s.awaitingAck;
     s.unacked = [];
     s.awaitingAck = false;
     s.ackTimer?.cancel();
     s.ackTimer = undefined;
+    // A late answer still acknowledges everything: the engine drops its R-ACK-DELAY batch.
+    if (answered && s.state === "live") this.engine.ackReceived(s.view());
   }
 
   /** Like mod_smacks: one outstanding <r/>; if unanswered for max_ack_delay, the ack is delayed. */
