@@ -232,7 +232,7 @@ export const MUTANTS: Mutant[] = [
             const key = this.keyOf(ks);
             if (this.dedup.has(session.user, reg.id, key)) continue;
             const kind = this.options.push_notification_important_body !== "" && classify(ks.stanza as never).important ? "important" : "unimportant";
-            if (!done[kind] && this.sendPush(session.user, reg, ks.stanza)) {
+            if (!done[kind] && this.sendPush(session.user, reg, ks)) {
               done[kind] = true;
               this.dedup.add(session.user, reg.id, key); // only the pushed one, not the covered ones
               if (session.state === "hibernated") this.firstPush(session, kind === "important");
