@@ -10,6 +10,8 @@ import { errorOf } from "./stanza-summary.ts";
 export const NS_CONTROL = "urn:pushlab:control:0";
 const CONTROL_TIMEOUT_MS = 5_000;
 
+export type SessionState = "live" | "hibernating" | "none";
+
 export class ControlClient {
   private readonly link: ComponentLink;
   private readonly waiters = new Map<string, (el: Element) => void>();
@@ -30,33 +32,42 @@ export class ControlClient {
     return this.link.stop();
   }
 
-  private async call(host: string, payload: Element): Promise<void> {
+  private async call(host: string, payload: Element, type: "get" | "set" = "set"): Promise<Element> {
     const id = `ctl-${++this.seq}`;
     const reply = new Promise<Element>((resolve) => this.waiters.set(id, resolve));
     try {
-      await this.link.send(xml("iq", { type: "set", id, to: host, from: this.domain }, payload));
+      await this.link.send(xml("iq", { type, id, to: host, from: this.domain }, payload));
       const r = await within(reply, CONTROL_TIMEOUT_MS, `control ${payload.name} on ${host}`);
       if (r.attrs.type !== "result") {
         const e = errorOf(r);
         throw new Error(`control ${payload.name} on ${host} refused: ${e.errorType}/${e.condition}`);
       }
+      return r;
     } finally {
       this.waiters.delete(id);
     }
   }
 
   /** Fires cloud-notify-ping for user@host (all registrations, or the listed ones). */
-  ping(host: string, user: string, services?: { jid: string; node?: string }[]): Promise<void> {
+  async ping(host: string, user: string, services?: { jid: string; node?: string }[]): Promise<void> {
     const el = xml("ping", { xmlns: NS_CONTROL, user }, ...(services ?? []).map((s) => xml("service", { jid: s.jid, node: s.node })));
-    return this.call(host, el);
+    await this.call(host, el);
+  }
+
+  /** The server's own view of user@host/resource. */
+  async sessionState(host: string, user: string, resource: string): Promise<SessionState> {
+    const r = await this.call(host, xml("session", { xmlns: NS_CONTROL, user, resource }), "get");
+    const state = r.getChild("session", NS_CONTROL)?.attrs.state;
+    if (state !== "live" && state !== "hibernating" && state !== "none") throw new Error(`control session: odd answer ${r.toString()}`);
+    return state;
   }
 
   /** Replaces user's veto rules (empty hooks = none). */
-  setRules(host: string, user: string, hooks: HookSpec | undefined): Promise<void> {
+  async setRules(host: string, user: string, hooks: HookSpec | undefined): Promise<void> {
     const children = [
       ...(hooks?.vetoRegistration ?? []).map((v) => xml("veto-registration", { node: v.node, type: v.error.type, condition: v.error.condition })),
       ...(hooks?.vetoPush ?? []).map((v) => xml("veto-push", { node: v.node, reason: v.reason })),
     ];
-    return this.call(host, xml("rules", { xmlns: NS_CONTROL, user }, ...children));
+    await this.call(host, xml("rules", { xmlns: NS_CONTROL, user }, ...children));
   }
 }

@@ -5,9 +5,10 @@ import type { Element } from "@xmpp/xml";
 import type { ConnectOptions, IqOutcome, PersonaHandle, PersonaSpec } from "../target.ts";
 import type { Trace } from "../trace.ts";
 import { NS_SM, SmCounter } from "./sm-counter.ts";
-import { pollUntil, within, WireTimeout } from "./bounded.ts";
+import { delay, pollUntil, within, WireTimeout } from "./bounded.ts";
 import { errorOf, summarize } from "./stanza-summary.ts";
 import { wireLog } from "./log.ts";
+import type { SessionState } from "./control-client.ts";
 
 const log = wireLog("persona");
 
@@ -18,6 +19,8 @@ const TRACED_NONZAS = new Set(["enable", "resume", "active", "inactive"]);
 export const CONNECT_TIMEOUT_MS = 10_000;
 export const SEND_TIMEOUT_MS = 5_000;
 const CLOSE_TIMEOUT_MS = 5_000;
+const SERVER_VIEW_TIMEOUT_MS = 3_000;
+const NO_VIEW_GRACE_MS = 100; // without the server's view, give it this long to notice
 
 export interface WirePersonaInit {
   spec: PersonaSpec;
@@ -26,6 +29,8 @@ export interface WirePersonaInit {
   password: string;
   service: string; // xmpp://127.0.0.1:PORT
   trace: Trace;
+  /** The server's own view of this persona's session (via mod_pushlab_control), if offered. */
+  serverState?: (resource: string) => Promise<SessionState>;
 }
 
 interface IqWaiter {
@@ -46,6 +51,7 @@ export class WirePersona implements PersonaHandle {
   private lastError = "";
   private lostReason = "";
   private leaving = false; // we are closing or dropping the link ourselves
+  private inSetup = false; // connect() running: its own iq replies (bind, carbons) are not "received"
   private iqSeq = 0;
   private readonly iqWaiters = new Map<string, IqWaiter>();
 
@@ -75,6 +81,15 @@ export class WirePersona implements PersonaHandle {
     this.lastError = "";
     this.lostReason = "";
     this.leaving = false;
+    this.inSetup = true;
+    try {
+      await this.setUp(opts);
+    } finally {
+      this.inSetup = false;
+    }
+  }
+
+  private async setUp(opts: ConnectOptions): Promise<void> {
     const xmpp = this.createClient(opts.sm);
     try {
       await within(xmpp.start(), CONNECT_TIMEOUT_MS, `${this.name}: connecting to ${this.init.service}`);
@@ -158,7 +173,7 @@ export class WirePersona implements PersonaHandle {
       el.children = el.children.filter((c) => typeof c === "string" || c.attrs.xmlns !== NS_SM);
     }
     if (!STANZAS.has(el.name)) return;
-    this.received.push(el);
+    if (!(this.inSetup && el.name === "iq")) this.received.push(el);
     this.init.trace.add("in", this.name, { text: summarize(el), xml: el.toString() });
     const id = el.attrs.id;
     if (el.name === "iq" && id && (el.attrs.type === "result" || el.attrs.type === "error")) {
@@ -204,11 +219,42 @@ export class WirePersona implements PersonaHandle {
     const xmpp = this.xmpp;
     if (!xmpp || !xmpp.socket) return;
     this.leaving = true;
+    const resource = this.resource;
     try {
       await within(xmpp.stop(), CLOSE_TIMEOUT_MS, `${this.name}: closing the stream`);
     } catch (e) {
       log.debug({ persona: this.name, err: (e as Error).message }, "unclean close");
       xmpp.socket?.destroy();
+    }
+    await this.untilServerSees(resource, (s) => s === "none", "ended the session");
+  }
+
+  private get resource(): string {
+    return this.xmpp?.jid?.resource || this.init.spec.resource;
+  }
+
+  /**
+   * Our side of the link is gone at once; the server notices a moment later. Steps that come
+   * next (a message to the vanished device) must meet the server's new state, not the old one.
+   */
+  private async untilServerSees(resource: string, ok: (s: SessionState) => boolean, what: string): Promise<void> {
+    const view = this.init.serverState;
+    if (!view) return delay(NO_VIEW_GRACE_MS);
+    const end = Date.now() + SERVER_VIEW_TIMEOUT_MS;
+    for (;;) {
+      let state: SessionState | undefined;
+      try {
+        state = await view(resource);
+      } catch (e) {
+        log.debug({ persona: this.name, err: (e as Error).message }, "no server view");
+        return delay(NO_VIEW_GRACE_MS);
+      }
+      if (ok(state)) return;
+      if (Date.now() > end) {
+        this.init.trace.add("note", this.name, { text: `server has not ${what} after ${SERVER_VIEW_TIMEOUT_MS} ms (state ${state})` });
+        return;
+      }
+      await delay(5);
     }
   }
 
@@ -217,9 +263,11 @@ export class WirePersona implements PersonaHandle {
     if (!xmpp?.socket) throw new Error(`${this.name} cannot drop: not connected`);
     xmpp.reconnect.stop();
     this.leaving = true;
+    const resource = this.resource;
     const gone = new Promise<void>((resolve) => xmpp.once("disconnect", () => resolve()));
     xmpp.socket.destroy(); // no </stream:stream>: the server hibernates the session
     await within(gone, CLOSE_TIMEOUT_MS, `${this.name}: dropping the link`);
+    await this.untilServerSees(resource, (s) => s !== "live", "noticed the drop");
   }
 
   async resume(): Promise<boolean> {

@@ -50,7 +50,9 @@ export class WireSession implements TargetSession {
         this.locals.set(p.account, local);
         server.addAccount(host, local, password);
       }
-      const persona = new WirePersona({ spec: p, local: this.locals.get(p.account)!, domain: host, password, service: server.service, trace: this.trace });
+      const local = this.locals.get(p.account)!;
+      const serverState = control && ((resource: string) => control.sessionState(host, local, resource));
+      const persona = new WirePersona({ spec: p, local, domain: host, password, service: server.service, trace: this.trace, serverState });
       this.personas.set(p.name, persona);
     }
     for (const a of this.world.apps) this.apps.set(a.name, gateway.add(a.name, tag, this.trace, () => this.now()));
@@ -66,8 +68,9 @@ export class WireSession implements TargetSession {
     });
   }
 
+  /** Our local part for a scenario account; the local part itself is accepted too. */
   private localOf(account: string): string {
-    const local = this.locals.get(account);
+    const local = this.locals.get(account) ?? [...this.locals.values()].find((l) => l === account);
     if (!local) throw new Error(`unknown account '${account}' (known: ${[...this.locals.keys()].join(", ")})`);
     return local;
   }

@@ -6,6 +6,9 @@
 --       <veto-push node='N' reason='R'/>
 --   </rules>
 --       replaces U's veto rules (cloud_notify/registration and cloud_notify/push hooks)
+--   <session xmlns='urn:pushlab:control:0' user='U' resource='R'/>   (iq get)
+--       answers state='live' | 'hibernating' | 'none': lets the harness wait until the server
+--       itself has seen a client vanish, instead of guessing with a sleep
 local st = require "util.stanza";
 
 local xmlns = "urn:pushlab:control:0";
@@ -54,6 +57,16 @@ module:hook("iq-set/host/" .. xmlns .. ":rules", function(event)
 	end
 	rules[req.attr.user] = (#r.registration + #r.push > 0) and r or nil;
 	event.origin.send(st.reply(event.stanza));
+	return true;
+end);
+
+module:hook("iq-get/host/" .. xmlns .. ":session", function(event)
+	if not from_controller(event) then return true; end
+	local req = event.stanza.tags[1];
+	local user = prosody.hosts[module.host].sessions[req.attr.user];
+	local session = user and user.sessions[req.attr.resource];
+	local state = (not session and "none") or (session.hibernating and "hibernating") or "live";
+	event.origin.send(st.reply(event.stanza):tag("session", { xmlns = xmlns, state = state }));
 	return true;
 end);
 
