@@ -106,7 +106,7 @@ export interface AppServerHandle {
 export interface ServerControls {
   restart?(): Promise<void>; // restart the server, keeping its storage
   storeFailure?(on: boolean): Promise<void>; // make registration writes fail
-  ping?(account: string, nodes?: { jid: string; node?: string }[]): Promise<void>; // cloud-notify-ping
+  ping?(account: string /* the scenario's account name */, nodes?: { jid: string; node?: string }[]): Promise<void>; // cloud-notify-ping
 }
 
 export interface TargetSession {

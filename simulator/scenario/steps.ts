@@ -251,9 +251,10 @@ export const ACTIONS: Record<string, Action> = {
   store: async (ctx, a) => (await needControl(ctx, "make storage fail", ctx.session.controls.storeFailure))(a["fail-writes"] === true),
   ping: async (ctx, a) => {
     const ping = await needControl(ctx, "fire cloud-notify-ping", ctx.session.controls.ping);
-    const p = persona(ctx, a.persona);
+    const spec = ctx.scenario.personas.find((p) => p.name === a.persona);
+    if (!spec) throw new ScenarioError(`unknown persona ${String(a.persona)}`);
     const regs = (a.registrations as { app?: string; node?: string }[] | undefined)?.map((r) => ({ jid: app(ctx, r.app).jid, node: r.node }));
-    await ping(p.bareJid.split("@")[0]!, regs);
+    await ping(spec.account, regs); // the scenario's account name; each target maps it to its own JID
   },
   "expect-pushes": expectPushes,
   "expect-received": expectReceived,
