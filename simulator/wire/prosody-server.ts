@@ -29,6 +29,8 @@ export class ProsodyServer {
   private readonly hosts = new Map<string, HostSpec>();
   private hostChange: Promise<void> = Promise.resolve();
   private proc?: ProsodyProcess;
+  /** Wipes the temp dir if Node exits without stop() (Ctrl-C, crash); removed by stop(). */
+  private readonly exitCleanup = () => this.removeDir();
 
   private constructor(
     readonly layout: ProsodyLayout,
@@ -46,10 +48,12 @@ export class ProsodyServer {
     const dir = mkdtempSync(join(tmpdir(), "pushlab-prosody-"));
     const [c2s, comp] = await freePorts(2);
     const server = new ProsodyServer(layoutIn(dir), c2s!, comp!, opts);
+    if (!opts.keepDir) process.once("exit", server.exitCleanup);
     try {
       server.write();
       server.proc = await ProsodyProcess.start(server.layout.configFile, server.layout.logFile, [c2s!, comp!]);
     } catch (e) {
+      process.removeListener("exit", server.exitCleanup);
       server.removeDir();
       throw e;
     }
@@ -124,6 +128,7 @@ export class ProsodyServer {
   /** Stops the process by PID (bounded) and wipes the temp dir with all data. */
   async stop(): Promise<void> {
     await this.proc?.stop();
+    process.removeListener("exit", this.exitCleanup);
     if (!this.opts.keepDir) this.removeDir();
   }
 

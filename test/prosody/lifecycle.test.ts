@@ -1,12 +1,15 @@
 // The harness owns Prosody: starts it on free loopback ports, adds VirtualHosts at run time,
 // stops it by PID (nothing left behind), and a server that dies gives clear errors, not hangs.
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
+import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
 import { xml } from "@xmpp/client";
 import { createProsodyTarget } from "../../simulator/targets/prosody.ts";
 import { describeWithServer } from "../support/require-server.ts";
 import { PROSODY, PROSODY_HINT, chat, pidAlive, world } from "./support.ts";
+import { pollUntil } from "../../simulator/wire/bounded.ts";
 
 describeWithServer("prosody target lifecycle", PROSODY, PROSODY_HINT, () => {
   it("starts on loopback, adds a host for a new option set, and stops by PID leaving nothing", async () => {
@@ -77,5 +80,24 @@ describeWithServer("prosody target lifecycle", PROSODY, PROSODY_HINT, () => {
       s.once("error", () => resolve(true));
     });
     expect(refused).toBe(true);
+  });
+
+  it("stops Prosody by PID and wipes its dir when the harness is interrupted (SIGINT)", async () => {
+    const script = fileURLToPath(new URL("./fixtures/start-and-wait.ts", import.meta.url));
+    const child = spawn(process.execPath, ["--import", "tsx", script], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+    try {
+      expect(await pollUntil(() => out.includes("\n"), 15_000)).toBe(true);
+      const [pid, dir] = out.trim().split(" ");
+      expect(pidAlive(Number(pid))).toBe(true);
+      const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+      child.kill("SIGINT");
+      expect(await exited).toBe(130);
+      expect(await pollUntil(() => !pidAlive(Number(pid)), 3_000)).toBe(true);
+      expect(existsSync(dir!)).toBe(false);
+    } finally {
+      child.kill("SIGKILL");
+    }
   });
 });
