@@ -18,7 +18,7 @@ export function describeWithServer(name: string, availability: Availability, hin
   } else if (serversRequired()) {
     describe(name, () => {
       it("has its server installed (PUSHLAB_REQUIRE_SERVERS=1)", () => {
-        throw new Error(`${availability.reason} — ${hint}`);
+        throw new Error(availability.reason.includes(hint) ? availability.reason : `${availability.reason} — ${hint}`);
       });
     });
   } else {
