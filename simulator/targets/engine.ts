@@ -2,6 +2,7 @@
 import { errorReply } from "../../engine/replies.ts";
 import type { EngineHooks } from "../../engine/ports.ts";
 import { MemoryStore } from "../../engine/store.ts";
+import type { PushInfo } from "../../engine/engine.ts";
 import { VirtualClock } from "../clock.ts";
 import { SimAppServer } from "../server/sim-app-server.ts";
 import { SimServer } from "../server/sim-server.ts";
@@ -25,17 +26,33 @@ function hooksFrom(spec: HookSpec | undefined): EngineHooks {
   };
 }
 
-class EngineSession implements TargetSession {
+/** A trace that keeps nothing (the property test runs 50,000 worlds). */
+class NullTrace extends Trace {
+  constructor() {
+    super(() => 0);
+  }
+  override add(): void {}
+}
+
+export interface EngineSessionOptions {
+  /** Observer of every push as the engine emits it (the property test's invariants). */
+  onPush?: (info: PushInfo) => void;
+  /** Record the timeline (default true). */
+  trace?: boolean;
+}
+
+export class EngineSession implements TargetSession {
   readonly domain = ENGINE_DOMAIN;
   readonly clock = new VirtualClock();
-  readonly trace = new Trace(() => this.clock.now());
+  readonly trace: Trace;
   readonly store = new MemoryStore();
   readonly server: SimServer;
   private readonly personas = new Map<string, SimPersona>();
   private readonly apps = new Map<string, SimAppServer>();
   readonly controls: ServerControls;
 
-  constructor(world: WorldSpec) {
+  constructor(world: WorldSpec, opts: EngineSessionOptions = {}) {
+    this.trace = opts.trace === false ? new NullTrace() : new Trace(() => this.clock.now());
     const { push, smacks } = splitOptions(world.options);
     this.server = new SimServer({
       domain: this.domain,
@@ -46,6 +63,7 @@ class EngineSession implements TargetSession {
       archive: world.archive,
       hooks: hooksFrom(world.hooks),
       log: log().child({ target: "engine", scenario: world.scenarioId }),
+      ...(opts.onPush && { onPush: opts.onPush }),
       note: (text) => this.trace.add("server", "server", { text }),
     });
     for (const p of world.personas) {
