@@ -5,7 +5,7 @@ import type { Element } from "@xmpp/xml";
 import { classify } from "./classify.ts";
 import { buildPush, summarize } from "./compose.ts";
 import { DedupMemory } from "./dedup.ts";
-import { parseJid, fullOf, bareOf } from "./jid.ts";
+import { parseJid, fullOf } from "./jid.ts";
 import { resolvePushOptions, type PushOptions } from "./options.ts";
 import {
   silentLogger,
@@ -431,5 +431,5 @@ function sameJid(a: string | undefined, b: string): boolean {
   if (a === undefined) return false;
   const ja = parseJid(a);
   const jb = parseJid(b);
-  return !!ja && !!jb && fullOf(ja) === fullOf(jb) && bareOf(ja) === bareOf(jb);
+  return !!ja && !!jb && fullOf(ja) === fullOf(jb);
 }
