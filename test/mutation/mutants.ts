@@ -33,6 +33,8 @@ export const MUTANTS: Mutant[] = [
   { id: "wrong-from", rule: "R-FROM", broken: "push sent from a made-up JID", scenarios: ["content/R-FROM-R-SUMMARY.yaml"] },
   { id: "wrong-form-type", rule: "R-SUMMARY", broken: "FORM_TYPE not urn:xmpp:push:summary", scenarios: ["content/R-FROM-R-SUMMARY.yaml"] },
   { id: "disable-noop", rule: "R-DISABLE", broken: "disable answers result but removes nothing", scenarios: ["registration/R-DISABLE-all.yaml", "registration/R-DISABLE-node.yaml", "offline/R-DISABLE-push-stops.yaml"] },
+  { id: "enable-not-stored", rule: "R-ENABLE", broken: "enable answers result but stores nothing", scenarios: ["registration/R-ENABLE.yaml", "offline/R-OFFLINE-each-message.yaml"] },
+  { id: "reenable-duplicates", rule: "R-ENABLE", broken: "re-enabling adds a second registration instead of replacing", scenarios: ["registration/R-ENABLE-replace.yaml"] },
   { id: "nojid-accepted", rule: "R-ENABLE-NOJID", broken: "enable without jid answered result", scenarios: ["registration/R-ENABLE-NOJID.yaml"] },
   { id: "self-accepted", rule: "R-ENABLE-SELF", broken: "own full JID accepted as app server", scenarios: ["registration/R-ENABLE-SELF.yaml"] },
   { id: "bare-accepted", rule: "R-ENABLE-JID", broken: "own bare JID accepted as app server", scenarios: ["registration/R-ENABLE-JID-bare.yaml"] },

@@ -54,6 +54,18 @@ vi.mock("../../engine/registrations.ts", async (importOriginal) => {
       const jid = command.attrs.jid;
       const from = iq.attrs.from ? parseJid(iq.attrs.from) : null;
       if (st.active === "nojid-accepted" && jid === undefined) return { reply: resultReply(iq), removed: [] };
+      if (st.active === "enable-not-stored") return { reply: resultReply(iq), removed: [] };
+      if (st.active === "reenable-duplicates") {
+        const before = args.store.load(args.session.user).registrations;
+        const out = real.enable(args);
+        const old = before.find((r) => r.id === out.added?.id);
+        if (old) {
+          const rec = args.store.load(args.session.user);
+          rec.registrations.push({ ...old, id: `${old.id}#again` });
+          args.store.save(args.session.user, rec);
+        }
+        return out;
+      }
       if (st.active === "self-accepted" && from && jid === fullOf(from)) command.attrs.jid = "other.example";
       if (st.active === "bare-accepted" && from && jid === bareOf(from)) command.attrs.jid = "other.example";
       if (st.active === "maxdev-ignored") return real.enable({ ...args, options: { ...options, push_max_devices: 1000 } });
