@@ -269,6 +269,32 @@ export const MUTANTS: Mutant[] = [
     patch: () => swap(E, "countError", () => undefined),
   },
   {
+    id: "counts-in-memory",
+    rule: "R-ERR-COUNT",
+    broken: "error counts kept in the engine's memory, not the store (a restart forgets them, like the anchor)",
+    scenarios: ["errors/R-ERR-COUNT-restart.yaml"],
+    patch: () => {
+      const counts = new WeakMap<object, Map<string, number>>();
+      const r1 = swap(E, "countError", function (user: string, regId: string, err: { type: string }) {
+        if (err.type === "wait") return;
+        const mem = counts.get(this) ?? new Map<string, number>();
+        counts.set(this, mem);
+        const n = (mem.get(`${user}<${regId}`) ?? 0) + 1;
+        mem.set(`${user}<${regId}`, n);
+        if (n < this.options.push_max_errors) return;
+        const rec = this.store.load(user);
+        const gone = rec.registrations.filter((r: { id: string }) => r.id === regId);
+        rec.registrations = rec.registrations.filter((r: { id: string }) => r.id !== regId);
+        this.store.save(user, rec);
+        this.afterRemoval(user, gone);
+      });
+      const r2 = swap(E, "resetErrors", function (user: string, regId: string) {
+        counts.get(this)?.delete(`${user}<${regId}`);
+      });
+      return () => (r2(), r1());
+    },
+  },
+  {
     id: "wait-counted",
     rule: "R-ERR-WAIT",
     broken: "wait errors counted like the others",
