@@ -33,6 +33,12 @@ export interface WorldSpec {
   apps: AppSpec[];
   archive: boolean; // message archive (MAM) on for every account
   hooks?: HookSpec; // server-side veto hooks (R-VETO-REG / R-VETO-PUSH)
+  /**
+   * Server controls the scenario will use (from its `restart` / `store` steps). A target that
+   * shares one server between scenarios may give such a world a server of its own, so that
+   * restarting it or breaking its storage disturbs no other scenario.
+   */
+  needs?: ("restart" | "store-failure")[];
 }
 
 export interface HookSpec {

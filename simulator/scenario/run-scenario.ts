@@ -20,6 +20,7 @@ export function worldOf(s: Scenario): WorldSpec {
     apps: s.apps.map((name) => ({ name })),
     archive: s.archive,
     ...(s.hooks && { hooks: s.hooks }),
+    ...(s.steps.some((st) => st.action === "restart" || st.action === "store") && { needs: [...new Set(s.steps.flatMap((st) => (st.action === "restart" ? ["restart" as const] : st.action === "store" ? ["store-failure" as const] : [])))] }),
   };
 }
 

@@ -10,6 +10,7 @@ import { ProsodyServer, type ProsodyServerOptions } from "../wire/prosody-server
 import { AppGateway } from "../wire/wire-app-server.ts";
 import { ControlClient } from "../wire/control-client.ts";
 import { slug, WireSession } from "../wire/wire-session.ts";
+import { DedicatedProsody } from "../wire/dedicated-prosody.ts";
 
 export const CLOUD_NOTIFY_FILE = join(MODULE_DIR, "mod_cloud_notify", "mod_cloud_notify.lua");
 export const INSTALL_HINT = "install prosody prosody-modules (Debian packages)";
@@ -53,6 +54,8 @@ export class ProsodyTarget implements Target {
   private server?: ProsodyServer;
   private gateway?: AppGateway;
   private control?: ControlClient;
+  /** Servers of single sessions (worlds that restart the server or break its storage). */
+  private readonly dedicated = new Set<DedicatedProsody>();
   private readonly password = randomBytes(9).toString("base64url");
   private seq = 0;
 
@@ -70,6 +73,7 @@ export class ProsodyTarget implements Target {
   /** Optional: declare every world before start() so all VirtualHosts exist from the start. */
   prepare(worlds: WorldSpec[]): void {
     for (const w of worlds) {
+      if (w.needs?.length) continue; // served by a dedicated server (see open())
       const h = hostFor(w);
       this.prepared.set(h.name, h);
     }
@@ -78,6 +82,11 @@ export class ProsodyTarget implements Target {
   /** The running server (tests use it to check the PID and to crash it). */
   get prosody(): ProsodyServer | undefined {
     return this.server;
+  }
+
+  /** Dedicated servers still running (tests check their PIDs). */
+  get dedicatedServers(): DedicatedProsody[] {
+    return [...this.dedicated].filter((d) => !d.stopped);
   }
 
   async start(): Promise<TargetInfo> {
@@ -114,6 +123,7 @@ export class ProsodyTarget implements Target {
     const server = this.server;
     if (!server || !this.gateway) throw new Error("prosody target not started");
     if (!server.running) throw new Error(server.deathNote());
+    if (world.needs?.length) return this.openDedicated(world);
     const host = hostFor(world);
     await server.ensureHost(host);
     const session = new WireSession(world, {
@@ -121,11 +131,38 @@ export class ProsodyTarget implements Target {
       gateway: this.gateway,
       control: this.control,
       host: host.name,
-      tag: `${++this.seq}-${slug(world.scenarioId, 12)}`,
+      tag: this.nextTag(world),
       password: this.password,
     });
     await session.setup();
     return session;
+  }
+
+  /** A Prosody of the session's own (~130 ms to start), so a restart disturbs nobody else. */
+  private async openDedicated(world: WorldSpec): Promise<TargetSession> {
+    for (const old of this.dedicated) if (old.stopped) this.dedicated.delete(old);
+    const d = await DedicatedProsody.start(world, this.opts.server);
+    this.dedicated.add(d); // the session stops it on close; stop() catches any left over
+    const session = new WireSession(world, {
+      server: d.server,
+      gateway: d.gateway,
+      control: this.opts.controls !== false ? d.control : undefined,
+      host: d.host.name,
+      tag: this.nextTag(world),
+      password: this.password,
+      dedicated: d,
+    });
+    try {
+      await session.setup();
+    } catch (e) {
+      await session.close();
+      throw e;
+    }
+    return session;
+  }
+
+  private nextTag(world: WorldSpec): string {
+    return `${++this.seq}-${slug(world.scenarioId, 12)}`;
   }
 
   async stop(): Promise<void> {
@@ -134,7 +171,9 @@ export class ProsodyTarget implements Target {
     await Promise.allSettled([this.gateway?.stop(), this.control?.stop()]);
     this.gateway = undefined;
     this.control = undefined;
-    await server?.stop();
+    const dedicated = [...this.dedicated];
+    this.dedicated.clear();
+    await Promise.allSettled([server?.stop(), ...dedicated.map((d) => d.stop())]);
   }
 }
 

@@ -13,29 +13,34 @@ const CONTROL_TIMEOUT_MS = 5_000;
 export type SessionState = "live" | "hibernating" | "none";
 
 export class ControlClient {
-  private readonly link: ComponentLink;
+  private link?: ComponentLink;
   private readonly waiters = new Map<string, (el: Element) => void>();
   private seq = 0;
 
-  constructor(readonly domain: string, secret: string, port: number) {
-    this.link = new ComponentLink(domain, secret, port, (el) => {
+  constructor(
+    readonly domain: string,
+    private readonly secret: string,
+    private readonly port: number,
+  ) {}
+
+  /** Connects; after stop() this connects afresh, e.g. across a server restart. */
+  start(): Promise<void> {
+    this.link = new ComponentLink(this.domain, this.secret, this.port, (el) => {
       const w = el.name === "iq" && el.attrs.id ? this.waiters.get(el.attrs.id) : undefined;
       if (w) w(el);
     });
-  }
-
-  start(): Promise<void> {
     return this.link.start();
   }
 
-  stop(): Promise<void> {
-    return this.link.stop();
+  async stop(): Promise<void> {
+    await this.link?.stop();
   }
 
   private async call(host: string, payload: Element, type: "get" | "set" = "set"): Promise<Element> {
     const id = `ctl-${++this.seq}`;
     const reply = new Promise<Element>((resolve) => this.waiters.set(id, resolve));
     try {
+      if (!this.link) throw new Error(`control component ${this.domain} was never started`);
       await this.link.send(xml("iq", { type, id, to: host, from: this.domain }, payload));
       const r = await within(reply, CONTROL_TIMEOUT_MS, `control ${payload.name} on ${host}`);
       if (r.attrs.type !== "result") {
@@ -60,6 +65,11 @@ export class ControlClient {
     const state = r.getChild("session", NS_CONTROL)?.attrs.state;
     if (state !== "live" && state !== "hibernating" && state !== "none") throw new Error(`control session: odd answer ${r.toString()}`);
     return state;
+  }
+
+  /** Makes writes to host's flaky store (mod_storage_pushlab_flaky) fail, or work again. */
+  async storeFailure(host: string, on: boolean): Promise<void> {
+    await this.call(host, xml("store", { xmlns: NS_CONTROL, "fail-writes": String(on) }));
   }
 
   /** Replaces user's veto rules (empty hooks = none). */

@@ -26,7 +26,12 @@ export interface ConfigInput {
   components: { domain: string; secret: string }[];
   controller: string; // the component allowed to use mod_pushlab_control
   logLevel: "debug" | "info" | "warn" | "error";
+  /** Hosts whose mod_cloud_notify store goes through our mod_storage_pushlab_flaky. */
+  flakyStoreHosts?: string[];
 }
+
+/** The store mod_cloud_notify opens (module:open_store() without a name = the module's name). */
+export const CLOUD_NOTIFY_STORE = "cloud_notify";
 
 export function layoutIn(dir: string): ProsodyLayout {
   return {
@@ -72,6 +77,7 @@ export function renderConfig(c: ConfigInput): string {
   for (const h of c.hosts) {
     lines.push(`VirtualHost ${luaString(h.name)}`, `  -- ${h.key}`);
     for (const [k, v] of Object.entries(h.options)) lines.push(`  ${k} = ${luaValue(v)}`);
+    if (c.flakyStoreHosts?.includes(h.name)) lines.push(`  storage = { ${CLOUD_NOTIFY_STORE} = "pushlab_flaky" }`);
     if (h.archive) lines.push(`  default_archive_policy = true`);
     else lines.push(`  modules_disabled = { "s2s", "mam" }`);
     lines.push("");

@@ -19,6 +19,7 @@ export interface ProsodyServerOptions {
   hosts?: HostSpec[]; // declared up front (no reload needed for these)
   logLevel?: ConfigInput["logLevel"];
   keepDir?: boolean; // leave the temp dir (config, log, data) for inspection
+  flakyStoreHosts?: string[]; // hosts whose push registrations can be made to fail (see lua/)
 }
 
 export class ProsodyServer {
@@ -90,6 +91,7 @@ export class ProsodyServer {
       ],
       controller: this.controlDomain,
       logLevel: this.opts.logLevel ?? (process.env.PUSHLAB_PROSODY_LOG as ConfigInput["logLevel"]) ?? "info",
+      flakyStoreHosts: this.opts.flakyStoreHosts,
     });
   }
 
@@ -115,6 +117,24 @@ export class ProsodyServer {
     if (!ok || !this.isReady(spec.name)) {
       throw new Error(`Prosody did not activate host ${spec.name} within ${HOST_READY_TIMEOUT_MS} ms: ${this.proc?.tail(5)}`);
     }
+  }
+
+  /**
+   * Stops the process by PID and starts a new one on the same config, data dir and ports, so
+   * stored data (accounts, registrations) survives and memory does not. Resolves once every
+   * host is active again (bounded). Connections to the old process are gone: callers reconnect.
+   */
+  async restart(): Promise<void> {
+    const old = this.proc;
+    await old?.stop();
+    if (old?.running) throw new Error(`Prosody (PID ${old.pid}) did not stop for the restart`);
+    for (const host of this.hosts.keys()) rmSync(join(this.layout.readyDir, host), { force: true });
+    this.proc = await ProsodyProcess.start(this.layout.configFile, this.layout.logFile, [this.c2sPort, this.componentPort]);
+    const allReady = () => [...this.hosts.keys()].every((h) => this.isReady(h));
+    const ok = await pollUntil(() => allReady() || !this.running, HOST_READY_TIMEOUT_MS);
+    if (!this.running) throw new Error(this.deathNote());
+    if (!ok) throw new Error(`restarted Prosody did not activate its hosts within ${HOST_READY_TIMEOUT_MS} ms: ${this.proc.tail(5)}`);
+    log.info({ oldPid: old?.pid, pid: this.pid }, "prosody restarted");
   }
 
   addAccount(host: string, user: string, password: string): void {

@@ -83,24 +83,29 @@ export class WireAppServer implements AppServerHandle {
 
 export class AppGateway {
   private readonly apps = new Map<string, WireAppServer>();
-  private readonly link: ComponentLink;
+  private link?: ComponentLink;
   /** Pushes for JIDs no session owns (late pushes after a scenario closed). */
   stray = 0;
 
-  constructor(readonly domain: string, secret: string, port: number) {
-    this.link = new ComponentLink(domain, secret, port, (el) => this.onStanza(el));
-  }
+  constructor(
+    readonly domain: string,
+    private readonly secret: string,
+    private readonly port: number,
+  ) {}
 
+  /** Connects; after stop() this connects afresh (the apps stay), e.g. across a server restart. */
   start(): Promise<void> {
+    this.link = new ComponentLink(this.domain, this.secret, this.port, (el) => this.onStanza(el));
     return this.link.start();
   }
 
-  stop(): Promise<void> {
-    return this.link.stop();
+  async stop(): Promise<void> {
+    await this.link?.stop();
   }
 
-  send(el: Element): Promise<void> {
-    return this.link.send(el);
+  async send(el: Element): Promise<void> {
+    if (!this.link) throw new Error(`component ${this.domain} was never started`);
+    await this.link.send(el);
   }
 
   /** A new app for a session: its JID is name.tag@domain. */

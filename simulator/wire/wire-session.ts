@@ -7,6 +7,9 @@ import type { AppGateway, WireAppServer } from "./wire-app-server.ts";
 import type { ControlClient } from "./control-client.ts";
 import { WirePersona } from "./wire-persona.ts";
 import { delay, pollUntil } from "./bounded.ts";
+import type { DedicatedProsody } from "./dedicated-prosody.ts";
+
+const LINKS_GONE_TIMEOUT_MS = 3_000;
 
 export interface WireSessionDeps {
   server: ProsodyServer;
@@ -15,6 +18,8 @@ export interface WireSessionDeps {
   host: string;
   tag: string; // unique per session; part of every local part and app JID
   password: string;
+  /** Set when the session has a server of its own (restart, store failure); stopped on close. */
+  dedicated?: DedicatedProsody;
 }
 
 export function slug(s: string, max = 24): string {
@@ -56,6 +61,11 @@ export class WireSession implements TargetSession {
       this.personas.set(p.name, persona);
     }
     for (const a of this.world.apps) this.apps.set(a.name, gateway.add(a.name, tag, this.trace, () => this.now()));
+    const dedicated = this.deps.dedicated;
+    if (dedicated) {
+      if (this.world.needs?.includes("restart")) this.controls.restart = () => this.restart(dedicated);
+      if (dedicated.flakyStore) this.controls.storeFailure = (on) => dedicated.control.storeFailure(host, on);
+    }
     if (control) {
       this.controls.ping = (account, nodes) => control.ping(host, this.localOf(account), nodes);
       const hooks = this.world.hooks;
@@ -73,6 +83,16 @@ export class WireSession implements TargetSession {
     const local = this.locals.get(account) ?? [...this.locals.values()].find((l) => l === account);
     if (!local) throw new Error(`unknown account '${account}' (known: ${[...this.locals.keys()].join(", ")})`);
     return local;
+  }
+
+  private async restart(d: DedicatedProsody): Promise<void> {
+    const oldPid = d.pid;
+    await d.restart();
+    // Every client link died with the old process; make sure our clients have seen it, so the
+    // next `connect` step starts a fresh session (as on the engine target).
+    const gone = await pollUntil(() => [...this.personas.values()].every((p) => !p.connected), LINKS_GONE_TIMEOUT_MS);
+    if (!gone) throw new Error(`after the restart a client still looks connected (${LINKS_GONE_TIMEOUT_MS} ms)`);
+    this.trace.add("note", "server", { text: `Prosody restarted (PID ${oldPid} → ${d.pid}); storage kept, clients disconnected` });
   }
 
   persona(name: string): PersonaHandle {
@@ -112,9 +132,18 @@ export class WireSession implements TargetSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    try {
+      await this.cleanUp();
+    } finally {
+      await this.deps.dedicated?.stop(); // by PID; its data goes with its temp dir
+    }
+  }
+
+  private async cleanUp(): Promise<void> {
     const { server, gateway, control, host } = this.deps;
     await Promise.allSettled([...this.personas.values()].map((p) => p.disconnect()));
     for (const a of this.apps.values()) gateway.remove(a);
+    if (this.deps.dedicated) return;
     if (control && this.world.hooks && server.running) {
       await Promise.allSettled([...this.locals.values()].map((l) => control.setRules(host, l, undefined)));
     }

@@ -9,6 +9,9 @@
 --   <session xmlns='urn:pushlab:control:0' user='U' resource='R'/>   (iq get)
 --       answers state='live' | 'hibernating' | 'none': lets the harness wait until the server
 --       itself has seen a client vanish, instead of guessing with a sleep
+--   <store xmlns='urn:pushlab:control:0' fail-writes='true|false'/>
+--       makes writes to the stores served by mod_storage_pushlab_flaky fail (or work again);
+--       answers feature-not-implemented when no such store is configured on the host
 local st = require "util.stanza";
 
 local xmlns = "urn:pushlab:control:0";
@@ -67,6 +70,18 @@ module:hook("iq-get/host/" .. xmlns .. ":session", function(event)
 	local session = user and user.sessions[req.attr.resource];
 	local state = (not session and "none") or (session.hibernating and "hibernating") or "live";
 	event.origin.send(st.reply(event.stanza):tag("session", { xmlns = xmlns, state = state }));
+	return true;
+end);
+
+module:hook("iq-set/host/" .. xmlns .. ":store", function(event)
+	if not from_controller(event) then return true; end
+	local on = event.stanza.tags[1].attr["fail-writes"] == "true";
+	-- Opening the store loads its driver, so a configured flaky driver is listening by now.
+	if not module:fire_event("pushlab/store-failure", { on = on }) then
+		event.origin.send(st.error_reply(event.stanza, "cancel", "feature-not-implemented", "no pushlab_flaky store on this host"));
+		return true;
+	end
+	event.origin.send(st.reply(event.stanza));
 	return true;
 end);
 
