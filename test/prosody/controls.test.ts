@@ -1,24 +1,13 @@
 // Server controls that plain XMPP cannot reach, through our mod_pushlab_control:
 // cloud-notify-ping (R-PING) and the registration/push veto hooks (R-VETO-REG, R-VETO-PUSH).
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { createProsodyTarget, type ProsodyTarget } from "../../simulator/targets/prosody.ts";
-import { describeWithServer } from "../support/require-server.ts";
-import { PROSODY, PROSODY_HINT, chat, enableIq, formFields, world } from "./support.ts";
+import { expect, it } from "vitest";
+import { describeProsody, chat, enableIq, formFields, world } from "./support.ts";
 
 const SM = { presence: true, sm: true, carbons: false };
 
-describeWithServer("prosody: server controls via mod_pushlab_control", PROSODY, PROSODY_HINT, () => {
-  let target: ProsodyTarget;
-  beforeAll(async () => {
-    target = createProsodyTarget();
-    await target.start();
-  });
-  afterAll(async () => {
-    await target?.stop();
-  });
-
+describeProsody("prosody: server controls via mod_pushlab_control", (ctx) => {
   it("ping pushes to every registration, or only to the listed ones, without message fields", async () => {
-    const s = await target.open(world("ctl-ping", ["alice"], {}, ["push", "other"]));
+    const s = await ctx.target.open(world("ctl-ping", ["alice"], {}, ["push", "other"]));
     try {
       const alice = s.persona("alice");
       await alice.connect(SM);
@@ -45,7 +34,7 @@ describeWithServer("prosody: server controls via mod_pushlab_control", PROSODY, 
       vetoRegistration: [{ node: "blocked", error: { type: "cancel", condition: "not-allowed" } }],
       vetoPush: [{ node: "n1", reason: "muted by test" }],
     };
-    const s = await target.open(w);
+    const s = await ctx.target.open(w);
     try {
       const alice = s.persona("alice");
       const app = s.app("push");

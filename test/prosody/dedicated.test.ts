@@ -2,11 +2,10 @@
 // storage (registrations) but not clients, pushes after it still reach the app server, storage
 // failure makes enable answer wait/internal-server-error, and the process is gone after close.
 import { existsSync } from "node:fs";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { createProsodyTarget, type ProsodyTarget } from "../../simulator/targets/prosody.ts";
+import { expect, it } from "vitest";
+import { createProsodyTarget } from "../../simulator/targets/prosody.ts";
 import type { WorldSpec } from "../../simulator/target.ts";
-import { describeWithServer } from "../support/require-server.ts";
-import { PROSODY, PROSODY_HINT, chat, enableIq, pidAlive, world } from "./support.ts";
+import { describeProsody, chat, enableIq, pidAlive, world } from "./support.ts";
 
 const SM = { presence: true, sm: true, carbons: false };
 
@@ -14,31 +13,22 @@ function needing(w: WorldSpec, needs: WorldSpec["needs"]): WorldSpec {
   return { ...w, needs };
 }
 
-describeWithServer("prosody: dedicated servers (restart, store failure)", PROSODY, PROSODY_HINT, () => {
-  let target: ProsodyTarget;
-  beforeAll(async () => {
-    target = createProsodyTarget();
-    await target.start();
-  });
-  afterAll(async () => {
-    await target?.stop();
-  });
-
+describeProsody("prosody: dedicated servers (restart, store failure)", (ctx) => {
   it("a shared-server world offers neither control", async () => {
-    const s = await target.open(world("ded-shared", ["alice"]));
+    const s = await ctx.target.open(world("ded-shared", ["alice"]));
     try {
       expect(s.controls.restart).toBeUndefined();
       expect(s.controls.storeFailure).toBeUndefined();
-      expect(target.dedicatedServers).toHaveLength(0);
+      expect(ctx.target.dedicatedServers).toHaveLength(0);
     } finally {
       await s.close();
     }
   });
 
   it("restart keeps the registration, drops the clients, and pushes after it reach the app server", async () => {
-    const s = await target.open(needing(world("ded-restart", ["alice", "bob"]), ["restart"]));
-    const [d] = target.dedicatedServers;
-    const shared = target.prosody!;
+    const s = await ctx.target.open(needing(world("ded-restart", ["alice", "bob"]), ["restart"]));
+    const [d] = ctx.target.dedicatedServers;
+    const shared = ctx.target.prosody!;
     expect(d).toBeDefined();
     expect(d!.pid).not.toBe(shared.pid);
     expect(s.controls.storeFailure).toBeUndefined(); // not asked for
@@ -69,12 +59,12 @@ describeWithServer("prosody: dedicated servers (restart, store failure)", PROSOD
     }
     expect(pidAlive(d!.pid)).toBe(false);
     expect(existsSync(dir)).toBe(false);
-    expect(target.dedicatedServers).toHaveLength(0);
+    expect(ctx.target.dedicatedServers).toHaveLength(0);
   });
 
   it("store failure makes enable fail with wait/internal-server-error only while it is on", async () => {
-    const s = await target.open(needing(world("ded-store", ["alice"], {}, ["push", "push2"]), ["store-failure"]));
-    const [d] = target.dedicatedServers;
+    const s = await ctx.target.open(needing(world("ded-store", ["alice"], {}, ["push", "push2"]), ["store-failure"]));
+    const [d] = ctx.target.dedicatedServers;
     try {
       expect(s.controls.restart).toBeUndefined();
       const alice = s.persona("alice");

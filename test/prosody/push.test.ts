@@ -1,11 +1,9 @@
 // Pushes from a real Prosody 0.12 + mod_cloud_notify through our personas and app servers:
 // the push form as Prosody sends it, offline and hibernation timings, and how the app
 // server's answers (result, errors, wait, spoofed sender, silence) act on the registration.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { createProsodyTarget, type ProsodyTarget } from "../../simulator/targets/prosody.ts";
+import { expect, it } from "vitest";
 import type { TargetSession } from "../../simulator/target.ts";
-import { describeWithServer } from "../support/require-server.ts";
-import { PROSODY, PROSODY_HINT, chat, enableIq, formFields, world } from "./support.ts";
+import { describeProsody, chat, enableIq, formFields, world } from "./support.ts";
 
 const SM = { presence: true, sm: true, carbons: false };
 
@@ -18,18 +16,9 @@ async function aliceOfflineWithPush(s: TargetSession, secret?: string): Promise<
   await s.persona("bob").connect(SM);
 }
 
-describeWithServer("prosody: pushes over the wire", PROSODY, PROSODY_HINT, () => {
-  let target: ProsodyTarget;
-  beforeAll(async () => {
-    target = createProsodyTarget();
-    await target.start();
-  });
-  afterAll(async () => {
-    await target?.stop();
-  });
-
+describeProsody("prosody: pushes over the wire", (ctx) => {
   it("pushes an offline message at once, in Prosody's form shape, with publish-options verbatim", async () => {
-    const s = await target.open(world("push-offline", ["alice", "bob"]));
+    const s = await ctx.target.open(world("push-offline", ["alice", "bob"]));
     try {
       await aliceOfflineWithPush(s, "s3cr3t");
       const app = s.app("push");
@@ -61,7 +50,7 @@ describeWithServer("prosody: pushes over the wire", PROSODY, PROSODY_HINT, () =>
   });
 
   it("hibernation: a push ~1 s after the message, and the same message again when hibernation ends", async () => {
-    const s = await target.open(world("push-hib", ["alice", "bob"], { smacks_hibernation_time: 2 }));
+    const s = await ctx.target.open(world("push-hib", ["alice", "bob"], { smacks_hibernation_time: 2 }));
     try {
       const alice = s.persona("alice");
       const app = s.app("push");
@@ -91,7 +80,7 @@ describeWithServer("prosody: pushes over the wire", PROSODY, PROSODY_HINT, () =>
   });
 
   it("app answers: wait, spoofed and silent answers are not counted; real errors remove the registration", async () => {
-    const s = await target.open(world("push-errors", ["alice", "bob"], { push_max_errors: 2 }));
+    const s = await ctx.target.open(world("push-errors", ["alice", "bob"], { push_max_errors: 2 }));
     try {
       await aliceOfflineWithPush(s);
       const app = s.app("push");
@@ -120,7 +109,7 @@ describeWithServer("prosody: pushes over the wire", PROSODY, PROSODY_HINT, () =>
   });
 
   it("runs scenarios in parallel on one server without crosstalk", async () => {
-    const sessions = await Promise.all([0, 1, 2, 3].map((i) => target.open(world(`push-par-${i}`, ["alice", "bob"], i % 2 ? { push_notification_with_body: true } : {}))));
+    const sessions = await Promise.all([0, 1, 2, 3].map((i) => ctx.target.open(world(`push-par-${i}`, ["alice", "bob"], i % 2 ? { push_notification_with_body: true } : {}))));
     try {
       await Promise.all(sessions.map((s) => aliceOfflineWithPush(s)));
       await Promise.all(sessions.map((s, i) => s.persona("bob").send(chat(s.persona("alice").bareJid, `for ${i}`))));

@@ -2,30 +2,19 @@
 // after iqs and messages, a dropped link hibernates with nothing unacked (no push at
 // hibernation start) and resumption re-sends nothing. The same check run with @xmpp/client's
 // own counting (its iqCaller swallows replies uncounted) fails: that is the defect we work around.
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { client, xml } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
-import { createProsodyTarget, type ProsodyTarget } from "../../simulator/targets/prosody.ts";
 import type { WirePersona } from "../../simulator/wire/wire-persona.ts";
 import { pollUntil, delay } from "../../simulator/wire/bounded.ts";
-import { describeWithServer } from "../support/require-server.ts";
-import { PROSODY, PROSODY_HINT, chat, enableIq, formFields, world } from "./support.ts";
+import { describeProsody, chat, enableIq, formFields, world } from "./support.ts";
 
 const SETTLE_MS = 300; // Prosody asks <r/> after each stanza; let the last <a/> land
 const HIBERNATION_PUSH_WINDOW_MS = 2_500; // start-of-hibernation pushes are immediate; batches 1 s
 
-describeWithServer("prosody: stream-management h of our personas", PROSODY, PROSODY_HINT, () => {
-  let target: ProsodyTarget;
-  beforeAll(async () => {
-    target = createProsodyTarget();
-    await target.start();
-  });
-  afterAll(async () => {
-    await target?.stop();
-  });
-
+describeProsody("prosody: stream-management h of our personas", (ctx) => {
   it("acks every iq reply and message, so hibernation pushes nothing and resumption re-sends nothing", async () => {
-    const s = await target.open(world("sm-ours", ["alice", "bob"]));
+    const s = await ctx.target.open(world("sm-ours", ["alice", "bob"]));
     const alice = s.persona("alice") as WirePersona;
     const bob = s.persona("bob");
     const app = s.app("push");
@@ -68,10 +57,10 @@ describeWithServer("prosody: stream-management h of our personas", PROSODY, PROS
   });
 
   it("control: with @xmpp/client's own h a stanza stays unacked and Prosody pushes it again", async () => {
-    const s = await target.open(world("sm-library", ["bob"]));
+    const s = await ctx.target.open(world("sm-library", ["bob"]));
     const bob = s.persona("bob");
     const app = s.app("push");
-    const server = target.prosody!;
+    const server = ctx.target.prosody!;
     const local = `lib.${Date.now()}`;
     server.addAccount(s.domain, local, "pw");
     const credentials = (auth: (c: object, m: string) => Promise<void>) => auth({ username: local, password: "pw" }, "PLAIN");

@@ -1,7 +1,9 @@
 // Shared bits for the Prosody tests: availability, stanza builders, small waits.
 import { xml } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
-import { prosodyInstalled } from "../../simulator/targets/prosody.ts";
+import { afterAll, beforeAll } from "vitest";
+import { createProsodyTarget, prosodyInstalled, type ProsodyTarget } from "../../simulator/targets/prosody.ts";
+import { describeWithServer } from "../support/require-server.ts";
 import type { PersonaSpec, WorldSpec, ScenarioOptions } from "../../simulator/target.ts";
 
 export const PROSODY = prosodyInstalled();
@@ -41,4 +43,19 @@ export function pidAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** A suite with one harness-run Prosody, started before its tests and stopped after them. */
+export function describeProsody(name: string, fn: (ctx: { target: ProsodyTarget }) => void): void {
+  describeWithServer(name, PROSODY, PROSODY_HINT, () => {
+    const ctx = {} as { target: ProsodyTarget };
+    beforeAll(async () => {
+      ctx.target = createProsodyTarget();
+      await ctx.target.start();
+    });
+    afterAll(async () => {
+      await ctx.target?.stop();
+    });
+    fn(ctx);
+  });
 }
