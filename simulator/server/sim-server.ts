@@ -6,10 +6,11 @@ import { PushEngine, type PushInfo } from "../../engine/engine.ts";
 import { parseJid } from "../../engine/jid.ts";
 import type { PushOptions } from "../../engine/options.ts";
 import type { Clock, EngineHooks, KeyedStanza, Logger, ServerPort, SessionView } from "../../engine/ports.ts";
-import { errorReply, resultReply } from "../../engine/replies.ts";
+import { errorReply } from "../../engine/replies.ts";
 import type { RegistrationStore } from "../../engine/store.ts";
 import { NS } from "../../engine/xmlns.ts";
 import { SimSession } from "./sim-session.ts";
+import { answerClientIq } from "./client-iq.ts";
 import { archivable, carbonEligible, csiUrgent, offlineStorable } from "./stanza-rules.ts";
 import { unwrapCarbon } from "../../engine/classify.ts";
 import { cloneElement } from "../../engine/parse.ts";
@@ -301,29 +302,9 @@ export class SimServer {
   }
 
   private clientIq(s: SimSession, iq: Element): void {
-    const type = iq.attrs.type;
-    if (type === "result" || type === "error") return; // answers to us: nothing to do
-    const to = iq.attrs.to;
-    const bare = this.bareJid(s.user);
-    const toSelf = !to || to === bare;
-    const toServer = to === this.domain;
-    const payload = iq.getChildElements()[0];
-    if (type !== "get" && type !== "set") return this.reply(s, errorReply(iq, "modify", "bad-request"));
-    if (toSelf) {
-      const pushReply = this.engine.handleIq(s.view(), iq);
-      if (pushReply) return this.reply(s, pushReply);
-      if (type === "get" && payload?.name === "query" && payload.attrs.xmlns === NS.discoInfo) {
-        const features = [NS.discoInfo, ...this.engine.accountFeatures(), ...(this.cfg.archive ? ["urn:xmpp:mam:2"] : [])];
-        return this.reply(s, discoResult(iq, { category: "account", type: "registered" }, features));
-      }
-    } else if (toServer) {
-      if (type === "get" && payload?.name === "ping") return this.reply(s, resultReply(iq));
-      if (type === "get" && payload?.name === "query" && payload.attrs.xmlns === NS.discoInfo) {
-        const features = [NS.discoInfo, "urn:xmpp:carbons:2", "urn:xmpp:ping", "urn:xmpp:sm:3", "urn:xmpp:csi:0"];
-        return this.reply(s, discoResult(iq, { category: "server", type: "im" }, features));
-      }
-    }
-    this.reply(s, errorReply(iq, "cancel", "service-unavailable"));
+    const ctx = { domain: this.domain, bareJid: this.bareJid(s.user), engine: this.engine, archive: this.cfg.archive };
+    const reply = answerClientIq(ctx, s, iq);
+    if (reply) this.reply(s, reply);
   }
 
   private clientPresence(s: SimSession, p: Element): void {
@@ -433,14 +414,6 @@ export class SimServer {
   sessionView(s: SimSession): SessionView {
     return s.view();
   }
-}
-
-function discoResult(iq: Element, identity: { category: string; type: string }, features: string[]): Element {
-  const r = resultReply(iq);
-  r.append(
-    xml("query", { xmlns: NS.discoInfo }, xml("identity", identity), ...features.map((f) => xml("feature", { var: f }))),
-  );
-  return r;
 }
 
 function carbon(dir: "sent" | "received", m: Element, from: string, to: string): Element {

@@ -1,0 +1,44 @@
+// How the simulated server answers a client's iq: push enable/disable go to the engine; account
+// and server disco#info and ping are answered here; anything else is service-unavailable.
+import { xml, type Element } from "@xmpp/xml";
+import type { PushEngine } from "../../engine/engine.ts";
+import { errorReply, resultReply } from "../../engine/replies.ts";
+import { NS } from "../../engine/xmlns.ts";
+import type { SimSession } from "./sim-session.ts";
+
+const SERVER_FEATURES = [NS.discoInfo, "urn:xmpp:carbons:2", "urn:xmpp:ping", "urn:xmpp:sm:3", "urn:xmpp:csi:0"];
+
+export interface IqContext {
+  domain: string;
+  bareJid: string; // the session's account
+  engine: PushEngine;
+  archive: boolean;
+}
+
+function discoResult(iq: Element, identity: { category: string; type: string }, features: string[]): Element {
+  const r = resultReply(iq);
+  r.append(xml("query", { xmlns: NS.discoInfo }, xml("identity", identity), ...features.map((f) => xml("feature", { var: f }))));
+  return r;
+}
+
+/** The reply to a client's get/set iq, or null for result/error iqs (answers to us). */
+export function answerClientIq(ctx: IqContext, s: SimSession, iq: Element): Element | null {
+  const type = iq.attrs.type;
+  if (type === "result" || type === "error") return null;
+  if (type !== "get" && type !== "set") return errorReply(iq, "modify", "bad-request");
+  const to = iq.attrs.to;
+  const payload = iq.getChildElements()[0];
+  const discoGet = type === "get" && payload?.name === "query" && payload.attrs.xmlns === NS.discoInfo;
+  if (!to || to === ctx.bareJid) {
+    const pushReply = ctx.engine.handleIq(s.view(), iq);
+    if (pushReply) return pushReply;
+    if (discoGet) {
+      const features = [NS.discoInfo, ...ctx.engine.accountFeatures(), ...(ctx.archive ? ["urn:xmpp:mam:2"] : [])];
+      return discoResult(iq, { category: "account", type: "registered" }, features);
+    }
+  } else if (to === ctx.domain) {
+    if (type === "get" && payload?.name === "ping") return resultReply(iq);
+    if (discoGet) return discoResult(iq, { category: "server", type: "im" }, SERVER_FEATURES);
+  }
+  return errorReply(iq, "cancel", "service-unavailable");
+}
