@@ -1,19 +1,18 @@
-// The simulated server core that drives the engine: accounts, sessions, message routing, offline
-// store, archive (MAM), carbons, CSI and XEP-0198 (queue, ack requests, hibernation, resumption).
-// It plays the part of Prosody's core and mod_smacks; the engine plays mod_cloud_notify.
+// The simulated server core that drives the engine: accounts, sessions, presence, CSI and
+// XEP-0198 (queue, ack requests, hibernation, resumption); messages go through message-router.ts
+// and iqs through client-iq.ts. It plays Prosody's core and mod_smacks; the engine plays
+// mod_cloud_notify.
 import { xml, type Element } from "@xmpp/xml";
 import { PushEngine, type PushInfo } from "../../engine/engine.ts";
-import { parseJid } from "../../engine/jid.ts";
 import type { PushOptions } from "../../engine/options.ts";
-import type { Clock, EngineHooks, KeyedStanza, Logger, ServerPort, SessionView } from "../../engine/ports.ts";
+import type { Clock, EngineHooks, KeyedStanza, Logger, ServerPort } from "../../engine/ports.ts";
 import { errorReply } from "../../engine/replies.ts";
 import type { RegistrationStore } from "../../engine/store.ts";
-import { NS } from "../../engine/xmlns.ts";
 import { SimSession } from "./sim-session.ts";
+import { MessageRouter } from "./message-router.ts";
 import { answerClientIq } from "./client-iq.ts";
-import { archivable, carbonEligible, csiUrgent, offlineStorable } from "./stanza-rules.ts";
+import { csiUrgent } from "./stanza-rules.ts";
 import { unwrapCarbon } from "../../engine/classify.ts";
-import { cloneElement } from "../../engine/parse.ts";
 
 export interface SmacksSettings {
   hibernationTime: number; // seconds (smacks_hibernation_time)
@@ -41,13 +40,12 @@ export class SimServer {
   private readonly accounts = new Set<string>();
   private readonly sessions = new Map<string, SimSession>();
   private readonly apps = new Map<string, (el: Element) => void>();
-  readonly offline = new Map<string, KeyedStanza[]>();
-  readonly archives = new Map<string, KeyedStanza[]>();
   private stanzaSeq = 0;
   private sessionSeq = 0;
   private readonly note: (text: string) => void;
   private readonly cfg: SimServerConfig;
   private readonly port: ServerPort;
+  private readonly router: MessageRouter;
 
   constructor(cfg: SimServerConfig) {
     this.cfg = cfg;
@@ -55,6 +53,17 @@ export class SimServer {
     this.note = cfg.note ?? (() => {});
     this.port = this.makePort();
     this.engine = this.makeEngine();
+    this.router = new MessageRouter({
+      domain: cfg.domain,
+      archive: cfg.archive,
+      engine: () => this.engine,
+      hasAccount: (user) => this.accounts.has(user),
+      sessionsOf: (user) => this.sessionsOf(user),
+      deliver: (s, ks) => this.deliver(s, ks),
+      bareJid: (user) => this.bareJid(user),
+      newKey: () => this.key(),
+      note: this.note,
+    });
   }
 
   private makeEngine(): PushEngine {
@@ -222,7 +231,7 @@ export class SimServer {
       const el = ks.stanza;
       if (el.name !== "message" || unwrapCarbon(el) || el.attrs.type === "error" || el.attrs.type === "groupchat") continue;
       this.note(`${s.fullJid}: unacked message ${ks.key} routed again`);
-      this.deliverToUser(s.user, ks, true);
+      this.router.deliverToUser(s.user, ks, true);
     }
     s.csiBuffer = [];
   }
@@ -314,7 +323,7 @@ export class SimServer {
       const first = !s.available;
       s.available = true;
       this.broadcastPresence(s, "available");
-      if (first) this.flushOffline(s);
+      if (first) this.router.flushOffline(s);
     } else if (type === "unavailable") {
       this.broadcastPresence(s, "unavailable");
       s.available = false;
@@ -332,94 +341,6 @@ export class SimServer {
   }
 
   private clientMessage(s: SimSession, m: Element): void {
-    const ks: KeyedStanza = { stanza: m, key: this.key() };
-    if (this.cfg.archive && archivable(m)) this.archive(s.user, ks);
-    if (carbonEligible(m)) {
-      for (const other of this.sessionsOf(s.user)) {
-        if (other === s || !other.carbons || !other.available) continue;
-        this.deliver(other, { stanza: carbon("sent", m, this.bareJid(s.user), other.fullJid), key: ks.key });
-      }
-    }
-    this.route(ks);
+    this.router.fromClient(s, m);
   }
-
-  private archive(owner: string, ks: KeyedStanza): void {
-    const list = this.archives.get(owner) ?? [];
-    list.push(ks);
-    this.archives.set(owner, list);
-    this.engine.messageArchived(owner, ks);
-  }
-
-  /** Routes a message to its addressee. */
-  private route(ks: KeyedStanza): void {
-    const m = ks.stanza;
-    const to = m.attrs.to ? parseJid(m.attrs.to) : null;
-    if (!to || to.domain !== this.domain || !to.local) {
-      this.note(`message ${ks.key} to ${m.attrs.to ?? "(none)"}: not for a local user, dropped`);
-      return;
-    }
-    const user = to.local.toLowerCase();
-    if (!this.accounts.has(user)) {
-      this.note(`message ${ks.key} to unknown user ${user}: dropped`);
-      return;
-    }
-    const type = m.attrs.type ?? "normal";
-    if (type === "groupchat" && !to.resource) {
-      this.note(`groupchat ${ks.key} to bare ${user}: handed to push, not delivered`);
-      this.engine.groupchatToBare(user, ks);
-      return;
-    }
-    if (this.cfg.archive && archivable(m)) this.archive(user, ks);
-    const target = to.resource ? this.sessionsOf(user).find((x) => x.resource === to.resource) : undefined;
-    if (target) {
-      this.deliver(target, ks);
-      if (carbonEligible(m)) {
-        for (const other of this.sessionsOf(user)) {
-          if (other === target || !other.carbons || !other.available) continue;
-          this.deliver(other, { stanza: carbon("received", m, this.bareJid(user), other.fullJid), key: ks.key });
-        }
-      }
-      return;
-    }
-    if (type === "groupchat" || type === "error") return;
-    this.deliverToUser(user, ks, false);
-  }
-
-  /** A message for the account as a whole: every available session, else offline storage. */
-  private deliverToUser(user: string, ks: KeyedStanza, rerouted: boolean): void {
-    const available = this.sessionsOf(user).filter((x) => x.available);
-    if (available.length > 0) {
-      for (const s of available) this.deliver(s, ks);
-      return;
-    }
-    if (!offlineStorable(ks.stanza)) {
-      this.note(`message ${ks.key} for ${user}: nobody online, not storable, dropped`);
-      return;
-    }
-    const list = this.offline.get(user) ?? [];
-    list.push(ks);
-    this.offline.set(user, list);
-    this.note(`message ${ks.key} for ${user}: stored offline${rerouted ? " (from an ended session)" : ""}`);
-    this.engine.messageOffline(user, ks);
-  }
-
-  /** Offline messages are handed to the first session that sends initial presence. */
-  flushOffline(s: SimSession): void {
-    const list = this.offline.get(s.user);
-    if (!list || list.length === 0) return;
-    this.offline.delete(s.user);
-    for (const ks of list) this.deliver(s, ks);
-  }
-
-  sessionView(s: SimSession): SessionView {
-    return s.view();
-  }
-}
-
-function carbon(dir: "sent" | "received", m: Element, from: string, to: string): Element {
-  return xml(
-    "message",
-    { from, to, type: m.attrs.type ?? "normal" },
-    xml(dir, { xmlns: NS.carbons }, xml("forwarded", { xmlns: NS.forward }, cloneElement(m))),
-  );
 }

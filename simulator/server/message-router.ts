@@ -1,0 +1,118 @@
+// Where a message goes: the addressee's session(s), carbons to the other devices, the archive
+// (MAM) and offline storage, each path handing the stanza to the engine as Prosody's core would.
+import { xml, type Element } from "@xmpp/xml";
+import type { PushEngine } from "../../engine/engine.ts";
+import { parseJid } from "../../engine/jid.ts";
+import { cloneElement } from "../../engine/parse.ts";
+import type { KeyedStanza } from "../../engine/ports.ts";
+import { NS } from "../../engine/xmlns.ts";
+import type { SimSession } from "./sim-session.ts";
+import { archivable, carbonEligible, offlineStorable } from "./stanza-rules.ts";
+
+/** What the router needs from the server it lives in. */
+export interface RouterHost {
+  readonly domain: string;
+  readonly archive: boolean; // MAM on
+  engine(): PushEngine;
+  hasAccount(user: string): boolean;
+  sessionsOf(user: string): SimSession[];
+  deliver(s: SimSession, ks: KeyedStanza): void;
+  bareJid(user: string): string;
+  newKey(): string;
+  note(text: string): void;
+}
+
+function carbon(dir: "sent" | "received", m: Element, from: string, to: string): Element {
+  return xml(
+    "message",
+    { from, to, type: m.attrs.type ?? "normal" },
+    xml(dir, { xmlns: NS.carbons }, xml("forwarded", { xmlns: NS.forward }, cloneElement(m))),
+  );
+}
+
+export class MessageRouter {
+  readonly offline = new Map<string, KeyedStanza[]>();
+  readonly archives = new Map<string, KeyedStanza[]>();
+
+  constructor(private readonly host: RouterHost) {}
+
+  /** A message sent by the client of session s (its sender already stamped). */
+  fromClient(s: SimSession, m: Element): void {
+    const ks: KeyedStanza = { stanza: m, key: this.host.newKey() };
+    if (this.host.archive && archivable(m)) this.archive(s.user, ks);
+    this.copyToOtherDevices("sent", s.user, s, ks);
+    this.route(ks);
+  }
+
+  /** A message for the account as a whole: every available session, else offline storage. */
+  deliverToUser(user: string, ks: KeyedStanza, rerouted: boolean): void {
+    const available = this.host.sessionsOf(user).filter((x) => x.available);
+    if (available.length > 0) {
+      for (const s of available) this.host.deliver(s, ks);
+      return;
+    }
+    if (!offlineStorable(ks.stanza)) {
+      this.host.note(`message ${ks.key} for ${user}: nobody online, not storable, dropped`);
+      return;
+    }
+    const list = this.offline.get(user) ?? [];
+    list.push(ks);
+    this.offline.set(user, list);
+    this.host.note(`message ${ks.key} for ${user}: stored offline${rerouted ? " (from an ended session)" : ""}`);
+    this.host.engine().messageOffline(user, ks);
+  }
+
+  /** Offline messages are handed to the first session that sends initial presence. */
+  flushOffline(s: SimSession): void {
+    const list = this.offline.get(s.user);
+    if (!list || list.length === 0) return;
+    this.offline.delete(s.user);
+    for (const ks of list) this.host.deliver(s, ks);
+  }
+
+  private archive(owner: string, ks: KeyedStanza): void {
+    const list = this.archives.get(owner) ?? [];
+    list.push(ks);
+    this.archives.set(owner, list);
+    this.host.engine().messageArchived(owner, ks);
+  }
+
+  /** XEP-0280 copies to the user's other carbons-enabled devices (same key: the same message). */
+  private copyToOtherDevices(dir: "sent" | "received", user: string, except: SimSession, ks: KeyedStanza): void {
+    if (!carbonEligible(ks.stanza)) return;
+    for (const other of this.host.sessionsOf(user)) {
+      if (other === except || !other.carbons || !other.available) continue;
+      this.host.deliver(other, { stanza: carbon(dir, ks.stanza, this.host.bareJid(user), other.fullJid), key: ks.key });
+    }
+  }
+
+  /** Routes a message to its addressee. */
+  private route(ks: KeyedStanza): void {
+    const m = ks.stanza;
+    const to = m.attrs.to ? parseJid(m.attrs.to) : null;
+    if (!to || to.domain !== this.host.domain || !to.local) {
+      this.host.note(`message ${ks.key} to ${m.attrs.to ?? "(none)"}: not for a local user, dropped`);
+      return;
+    }
+    const user = to.local.toLowerCase();
+    if (!this.host.hasAccount(user)) {
+      this.host.note(`message ${ks.key} to unknown user ${user}: dropped`);
+      return;
+    }
+    const type = m.attrs.type ?? "normal";
+    if (type === "groupchat" && !to.resource) {
+      this.host.note(`groupchat ${ks.key} to bare ${user}: handed to push, not delivered`);
+      this.host.engine().groupchatToBare(user, ks);
+      return;
+    }
+    if (this.host.archive && archivable(m)) this.archive(user, ks);
+    const target = to.resource ? this.host.sessionsOf(user).find((x) => x.resource === to.resource) : undefined;
+    if (target) {
+      this.host.deliver(target, ks);
+      this.copyToOtherDevices("received", user, target, ks);
+      return;
+    }
+    if (type === "groupchat" || type === "error") return;
+    this.deliverToUser(user, ks, false);
+  }
+}
