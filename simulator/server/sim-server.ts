@@ -78,15 +78,14 @@ export class SimServer {
     });
   }
 
-  /** A restart: every session is cut, the engine starts afresh over the same store. */
+  /** A restart: every session ends, the engine starts afresh over the same store. */
   restart(): void {
+    // A graceful shutdown ends every session like a close: unacked and held messages are not
+    // lost but stored offline (and pushed, by the engine that is still running).
     for (const s of [...this.sessions.values()]) {
-      s.hibernationTimer?.cancel();
-      s.ackTimer?.cancel();
-      s.state = "closed";
-      s.deliverToClient = null;
+      if (s.state === "hibernated") this.engine.hibernationEnded(s.view(), false);
+      this.endSession(s, "server shutting down");
     }
-    this.sessions.clear();
     this.engine = this.makeEngine();
     this.note("server restarted (registrations and error counts kept in the store)");
   }

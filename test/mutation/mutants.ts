@@ -218,7 +218,7 @@ export const MUTANTS: Mutant[] = [
     id: "no-dedup",
     rule: "R-DEDUP",
     broken: "no de-duplication memory",
-    scenarios: ["dedup/R-DEDUP-call.yaml", "dedup/R-DEDUP-EXPIRY.yaml"],
+    scenarios: ["dedup/R-DEDUP-call.yaml", "dedup/R-DEDUP-EXPIRY.yaml", "dedup/R-DEDUP-restart.yaml"],
     patch: () => swap(DedupMemory.prototype, "has", () => false),
   },
   {
