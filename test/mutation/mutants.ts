@@ -143,6 +143,13 @@ export const MUTANTS: Mutant[] = [
     patch: () => swap(E, "ackDelayed", () => undefined),
   },
   {
+    id: "late-ack-ignored",
+    rule: "R-ACK-DELAY",
+    broken: "an ack that arrives within the batch second does not cancel the push",
+    scenarios: ["hibernation/R-ACK-DELAY-late-ack.yaml"],
+    patch: () => swap(E, "ackReceived", () => undefined),
+  },
+  {
     id: "no-extension",
     rule: "R-HIB-EXTEND",
     broken: "hibernation not extended while push is on",
