@@ -5,6 +5,7 @@ import { formatMs } from "./duration.ts";
 import { ExpectationFailed, ScenarioError, Unsupported } from "./errors.ts";
 import type { BrokenScenario, Scenario, Step } from "./model.ts";
 import { ACTIONS, type StepContext } from "./steps.ts";
+import { mergeOverride } from "./override.ts";
 
 /** Upper bound for one scenario on any target (real servers included): never a hang. */
 export const SCENARIO_TIMEOUT_MS = 180_000;
@@ -79,7 +80,7 @@ export async function runScenario(s: Scenario, target: Target): Promise<Scenario
           session!.trace.add("note", "runner", { text: `step ${step.index + 1} skipped on ${target.name}: ${over.skip}` });
           continue;
         }
-        const args = over ? { ...step.args, ...over.args } : step.args;
+        const args = over ? mergeOverride(step.action, step.args, over.args) : step.args;
         if (over?.deviation) deviations.push(`step ${step.index + 1}: ${over.deviation}`);
         session!.trace.add("step", "runner", { text: `${step.index + 1}. ${summary({ ...step, args })}${step.note ? ` — ${step.note}` : ""}` });
         try {

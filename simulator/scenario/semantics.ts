@@ -4,6 +4,7 @@ import { OptionError } from "../../engine/options.ts";
 import { splitOptions } from "../options.ts";
 import type { SourceLocation } from "../../reports/model.ts";
 import { parseDuration } from "./duration.ts";
+import { mergeOverride } from "./override.ts";
 import type { LoadError, Scenario } from "./model.ts";
 
 const PERSONA_KEYS = ["persona", "from"];
@@ -61,7 +62,7 @@ export function checkSemantics(s: Scenario, nodeAt: (p: (string | number)[]) => 
         if (!allowed.includes(k))
           err([...base, "on", target, k], `on.${target}.${k}: not an argument of ${step.action}; expected one of: ${allowed.join(", ")}`);
       }
-      check({ ...raw, ...o.args }, [...base, "on", target]);
+      check(mergeOverride(step.action, raw, o.args), [...base, "on", target]);
     }
   }
   return errors;

@@ -57,6 +57,15 @@ describe("runner", () => {
     expect(failed.timeline.some((e) => e.kind === "push")).toBe(true);
   });
 
+  it("a per-target override replaces the whole push-count group (count → at-most)", async () => {
+    const over = ok.replace("passes", "override").replace(
+      "  - expect-pushes: { count: 1 }\n",
+      "  - expect-pushes: { count: 5 }\n    on: { engine: { deviation: one push here, at-most: 1, at-least: 1 } }\n",
+    );
+    const r = await runDir(dirWith({ "o.yaml": over }));
+    expect(r.scenarios.map((s) => [s.name, s.verdict])).toEqual([["override", "deviation"]]);
+  });
+
   it("exit code 0 when everything passes; --grep filters", async () => {
     const d = dirWith({ "a.yaml": ok, "b.yaml": ok.replace("passes", "other").replace("count: 1", "count: 5") });
     const r = await runDir(d, "passes");
