@@ -207,10 +207,7 @@ export class PushEngine {
   ackReceived(session: SessionView): void {
     this.guard("ackReceived", undefined, () => {
       const st = this.sessions.get(session.id);
-      if (!st || session.state !== "live") return;
-      st.timer?.cancel();
-      st.timer = undefined;
-      st.batch = [];
+      if (st && session.state === "live") dropBatch(st);
     });
   }
 
@@ -219,9 +216,7 @@ export class PushEngine {
     this.guard("hibernationEnded", undefined, () => {
       const st = this.sessions.get(session.id);
       if (!st) return;
-      st.timer?.cancel();
-      st.timer = undefined;
-      st.batch = [];
+      dropBatch(st);
       st.firstPushDone = false;
       st.extended = false;
       if (!resumed) this.sessions.delete(session.id);
@@ -231,7 +226,8 @@ export class PushEngine {
   /** The session is gone (closed, or its hibernation expired). */
   sessionClosed(sessionId: string): void {
     this.guard("sessionClosed", undefined, () => {
-      this.sessions.get(sessionId)?.timer?.cancel();
+      const st = this.sessions.get(sessionId);
+      if (st) dropBatch(st);
       this.sessions.delete(sessionId);
     });
   }
@@ -425,6 +421,13 @@ export class PushEngine {
       }
     }
   }
+}
+
+/** Forgets a session's pending batch and its timer. */
+function dropBatch(st: SessionState): void {
+  st.timer?.cancel();
+  st.timer = undefined;
+  st.batch = [];
 }
 
 function sameJid(a: string | undefined, b: string): boolean {
