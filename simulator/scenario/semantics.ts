@@ -7,7 +7,8 @@ import { parseDuration } from "./duration.ts";
 import { mergeOverride } from "./override.ts";
 import type { LoadError, Scenario } from "./model.ts";
 
-const PERSONA_KEYS = ["persona", "from"];
+/** Which argument names a persona: `from` only for send (app: { from: spoofed } is not one). */
+const personaKeys = (action: string): string[] => (action === "send" ? ["from"] : ["persona"]);
 
 /** Argument names each action accepts, read from the JSON Schema. */
 export type ActionArgs = Record<string, string[]>;
@@ -35,8 +36,7 @@ export function checkSemantics(s: Scenario, nodeAt: (p: (string | number)[]) => 
       continue;
     }
     const check = (args: Record<string, unknown>, path: (string | number)[]) => {
-      for (const k of PERSONA_KEYS) {
-        if (k === "from" && step.action !== "send") continue; // app: { from: spoofed } is not a persona
+      for (const k of personaKeys(step.action)) {
         const v = args[k];
         if (typeof v === "string" && !personas.has(v))
           err([...path, k], `unknown persona '${v}'; declared: ${[...personas].join(", ")}`);
