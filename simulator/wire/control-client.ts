@@ -12,9 +12,17 @@ const CONTROL_TIMEOUT_MS = 5_000;
 
 export type SessionState = "live" | "hibernating" | "none";
 
+/** A server-side event reported by mod_pushlab_control (hibernation, ack delay, offline storage…). */
+export interface ServerEvent {
+  user: string;
+  resource?: string;
+  text: string;
+}
+
 export class ControlClient {
   private link?: ComponentLink;
   private readonly waiters = new Map<string, (el: Element) => void>();
+  private readonly listeners = new Map<string, (e: ServerEvent) => void>(); // "user@host" → listener
   private seq = 0;
 
   constructor(
@@ -26,6 +34,7 @@ export class ControlClient {
   /** Connects; after stop() this connects afresh, e.g. across a server restart. */
   start(): Promise<void> {
     this.link = new ComponentLink(this.domain, this.secret, this.port, (el) => {
+      if (el.name === "message") return this.dispatchEvent(el);
       const w = el.name === "iq" && el.attrs.id ? this.waiters.get(el.attrs.id) : undefined;
       if (w) w(el);
     });
@@ -51,6 +60,20 @@ export class ControlClient {
     } finally {
       this.waiters.delete(id);
     }
+  }
+
+  /** Server-side events about user@host go to fn until the returned function is called. */
+  onEvents(host: string, user: string, fn: (e: ServerEvent) => void): () => void {
+    const key = `${user}@${host}`;
+    this.listeners.set(key, fn);
+    return () => void this.listeners.delete(key);
+  }
+
+  private dispatchEvent(el: Element): void {
+    const ev = el.getChild("event", NS_CONTROL);
+    const user = ev?.attrs.user;
+    if (!ev || !user || !el.attrs.from) return;
+    this.listeners.get(`${user}@${el.attrs.from}`)?.({ user, ...(ev.attrs.resource && { resource: ev.attrs.resource }), text: ev.attrs.text ?? "" });
   }
 
   /** Fires cloud-notify-ping for user@host (all registrations, or the listed ones). */

@@ -33,6 +33,7 @@ export class WireSession implements TargetSession {
   private readonly personas = new Map<string, WirePersona>();
   private readonly apps = new Map<string, WireAppServer>();
   private readonly locals = new Map<string, string>(); // account → local part
+  private readonly unsubscribe: (() => void)[] = [];
   private closed = false;
 
   constructor(
@@ -67,6 +68,12 @@ export class WireSession implements TargetSession {
       if (dedicated.flakyStore) this.controls.storeFailure = (on) => dedicated.control.storeFailure(host, on);
     }
     if (control) {
+      // The server's own events (hibernation, ack delay, offline storage, session end) join the timeline.
+      for (const local of this.locals.values()) {
+        this.unsubscribe.push(
+          control.onEvents(host, local, (e) => this.trace.add("server", "server", { text: `${local}@${host}${e.resource ? `/${e.resource}` : ""}: ${e.text}` })),
+        );
+      }
       this.controls.ping = (account, nodes) => control.ping(host, this.localOf(account), nodes);
       const hooks = this.world.hooks;
       if (hooks && ((hooks.vetoRegistration?.length ?? 0) + (hooks.vetoPush?.length ?? 0) > 0)) {
@@ -142,6 +149,7 @@ export class WireSession implements TargetSession {
   private async cleanUp(): Promise<void> {
     const { server, gateway, control, host } = this.deps;
     await Promise.allSettled([...this.personas.values()].map((p) => p.disconnect()));
+    for (const off of this.unsubscribe) off();
     for (const a of this.apps.values()) gateway.remove(a);
     if (this.deps.dedicated) return;
     if (control && this.world.hooks && server.running) {

@@ -1,11 +1,29 @@
 // Server controls that plain XMPP cannot reach, through our mod_pushlab_control:
-// cloud-notify-ping (R-PING) and the registration/push veto hooks (R-VETO-REG, R-VETO-PUSH).
+// cloud-notify-ping (R-PING), the registration/push veto hooks (R-VETO-REG, R-VETO-PUSH), and the
+// server-side events that join the timeline.
 import { expect, it } from "vitest";
 import { describeProsody, chat, enableIq, formFields, world } from "./support.ts";
 
 const SM = { presence: true, sm: true, carbons: false };
 
 describeProsody("prosody: server controls via mod_pushlab_control", (ctx) => {
+  it("reports the server's own events (hibernation, offline storage, session end) in the timeline", async () => {
+    const s = await ctx.target.open(world("ctl-events", ["alice", "bob"], { smacks_hibernation_time: 1 }));
+    try {
+      const alice = s.persona("alice");
+      await alice.connect(SM);
+      await alice.drop();
+      const serverSays = (text: string) => s.trace.events.some((e) => e.kind === "server" && e.text?.includes(text));
+      expect(await s.waitFor(() => serverSays("hibernating with 0 unacked"), 2_000)).toBe(true);
+      expect(await s.waitFor(() => serverSays("session ended"), 4_000)).toBe(true);
+      await s.persona("bob").connect(SM);
+      await s.persona("bob").send(chat(alice.bareJid, "to an offline alice"));
+      expect(await s.waitFor(() => serverSays("message stored offline"), 2_000)).toBe(true);
+    } finally {
+      await s.close();
+    }
+  });
+
   it("ping pushes to every registration, or only to the listed ones, without message fields", async () => {
     const s = await ctx.target.open(world("ctl-ping", ["alice"], {}, ["push", "other"]));
     try {

@@ -108,3 +108,46 @@ module:hook("cloud_notify/push", function(event)
 		end
 	end
 end);
+
+-- Server-side events for the harness's timelines, sent to the control component as
+--   <message><event xmlns='urn:pushlab:control:0' user='U' resource='R' text='…'/></message>
+-- The hooks only observe: they run first (priority 1000) and return nothing, so every other
+-- handler (mod_cloud_notify's included) still runs as before.
+local jid_split = require "util.jid".split;
+
+local function report(user, resource, text)
+	if not controller or not user then return; end
+	module:send(st.message({ from = module.host, to = controller, type = "normal" })
+		:tag("event", { xmlns = xmlns, user = user, resource = resource, text = text }));
+end
+
+local function count(queue)
+	return type(queue) == "table" and #queue or 0;
+end
+
+module:hook("smacks-hibernation-start", function(event)
+	local s = event.origin;
+	report(s.username, s.resource, ("hibernating with %d unacked stanza(s)"):format(count(event.queue)));
+end, 1000);
+
+module:hook("smacks-hibernation-end", function(event)
+	local s = event.resumed or event.origin;
+	report(s.username, s.resource, ("resumed, %d stanza(s) to resend"):format(count(event.queue)));
+end, 1000);
+
+module:hook("smacks-ack-delayed", function(event)
+	local s = event.origin;
+	report(s.username, s.resource, ("ack delayed, %d unacked stanza(s)"):format(count(event.queue)));
+end, 1000);
+
+module:hook("message/offline/handle", function(event)
+	local to = event.stanza.attr.to;
+	local user = to and jid_split(to) or (event.origin and event.origin.username);
+	report(user, nil, "message stored offline");
+end, 1000);
+
+module:hook("resource-unbind", function(event)
+	local s = event.session;
+	local why = event.error and (" (" .. tostring(event.error.condition or event.error) .. ")") or "";
+	report(s.username, s.resource, "session ended" .. why);
+end, 1000);
