@@ -7,7 +7,7 @@ import { MemoryStore } from "../engine/store.ts";
 import { VirtualClock } from "../simulator/clock.ts";
 import { loadAll } from "../simulator/runner.ts";
 import { runScenario } from "../simulator/scenario/run-scenario.ts";
-import { createEngineTarget } from "../simulator/targets/engine.ts";
+import { createEngineTarget } from "../simulator/targets/engine/index.ts";
 
 function mb(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;

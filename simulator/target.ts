@@ -12,6 +12,8 @@ export interface ScenarioOptions {
   push_notification_important_body?: string;
   push_max_devices?: number;
   push_max_hibernation_timeout?: number; // seconds
+  push_reply_timeout?: number; // seconds (ours)
+  push_dedup_memory?: number; // stanza keys per registration (ours)
   smacks_max_ack_delay?: number; // seconds
   smacks_hibernation_time?: number; // seconds
 }
@@ -130,6 +132,34 @@ export interface TargetSession {
   close(): Promise<void>;
 }
 
+/** Whether a target can do something; when not, the reason a scenario that needs it is skipped. */
+export type Support = { ok: true; note?: string } | { ok: false; reason: string };
+
+/** Server controls scenario steps use (restart, store, ping) and the world's veto hooks. */
+export type ControlName = "restart" | "store-failure" | "ping" | "veto-hooks";
+
+/** Server features a scenario may rely on beyond the XEP-0357 basics. */
+export type FeatureName = "archive-off" | "carbons" | "csi";
+
+export type OptionName = keyof ScenarioOptions;
+
+/**
+ * How a target handles one option of the vocabulary: settable per scenario (`as` names the
+ * server's own setting, for reports), or not — then `value` is the server's fixed value when
+ * known (a scenario asking for exactly that value still runs) and `reason` says why.
+ */
+export type OptionSupport = { ok: true; as: string } | { ok: false; reason: string; value?: boolean | number | string };
+
+/**
+ * What a target can do, declared up front: the runner skips a scenario that needs anything
+ * missing before its first step, with the reason, instead of finding out mid-scenario.
+ */
+export interface TargetCapabilities {
+  controls: Record<ControlName, Support>;
+  features: Record<FeatureName, Support>;
+  options: Record<OptionName, OptionSupport>;
+}
+
 export interface TargetInfo {
   name: string;
   version: string; // e.g. "pushlab engine 0.1.0" or "Prosody 0.12.3"
@@ -141,6 +171,8 @@ export interface Target {
   /** Is the target usable here? If not, why (e.g. which packages to install). */
   available(): Promise<{ ok: true } | { ok: false; reason: string }>;
   start(): Promise<TargetInfo>;
+  /** What this target supports; valid after start() (a generic target learns it by connecting). */
+  capabilities(): TargetCapabilities;
   open(world: WorldSpec): Promise<TargetSession>;
   stop(): Promise<void>;
   /** How many scenarios may run at once on this target. */

@@ -1,7 +1,6 @@
 // Checks the schema cannot express: exactly one action per step, persona/app names that exist,
 // durations, option values, per-target overrides that replace real arguments.
-import { OptionError } from "../../engine/options.ts";
-import { splitOptions } from "../options.ts";
+import { effectiveOptions, ScenarioOptionError } from "../options.ts";
 import type { SourceLocation } from "../../reports/model.ts";
 import { parseDuration } from "./duration.ts";
 import { mergeOverride } from "./override.ts";
@@ -21,9 +20,9 @@ export function checkSemantics(s: Scenario, nodeAt: (p: (string | number)[]) => 
   const err = (path: (string | number)[], message: string) => errors.push({ message, loc: nodeAt(path) });
 
   try {
-    splitOptions(s.options);
+    effectiveOptions(s.options);
   } catch (e) {
-    if (e instanceof OptionError) err(["options", e.option], e.message);
+    if (e instanceof ScenarioOptionError) err(["options", e.option], e.message);
     else throw e;
   }
   if (new Set(s.apps).size !== s.apps.length) err(["apps"], "app server names must be unique");

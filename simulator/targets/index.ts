@@ -1,12 +1,12 @@
 // Targets by name: the runner picks one with --target.
 import type { Target } from "../target.ts";
-import { createEngineTarget } from "./engine.ts";
+import { createEngineTarget } from "./engine/index.ts";
 
 type Factory = () => Promise<Target>;
 
 export const TARGETS: Record<string, Factory> = {
   engine: async () => createEngineTarget(),
-  prosody: async () => (await import("./prosody.ts")).createProsodyTarget(),
+  prosody: async () => (await import("./prosody/index.ts")).createProsodyTarget(),
 };
 
 export async function createTarget(name: string): Promise<Target> {

@@ -8,7 +8,7 @@ import { NS_SM, SmCounter } from "./sm-counter.ts";
 import { delay, pollUntil, within, WireTimeout } from "./bounded.ts";
 import { errorOf, summarize } from "./stanza-summary.ts";
 import { wireLog } from "./log.ts";
-import type { SessionState } from "./control-client.ts";
+import type { SessionState } from "./wire-server.ts";
 
 const log = wireLog("persona");
 

@@ -1,25 +1,30 @@
-// One scenario's isolated world on the shared Prosody: its own users (unique local parts on the
-// option set's VirtualHost), its own app JIDs, its trace, and real (bounded) time.
+// One scenario's isolated world on a real server: its own users (unique local parts on the
+// scenario's host), its own app JIDs, its trace, and real (bounded) time. Server-neutral: each
+// server target hands in its WireServer, its app gateway and, if it has one, a ServerProbe.
 import type { AppServerHandle, PersonaHandle, ServerControls, TargetSession, WorldSpec } from "../target.ts";
 import { Trace } from "../trace.ts";
-import type { ProsodyServer } from "./prosody-server.ts";
 import type { AppGateway, WireAppServer } from "./wire-app-server.ts";
-import type { ControlClient } from "./control-client.ts";
 import { WirePersona } from "./wire-persona.ts";
 import { delay, pollUntil } from "./bounded.ts";
-import type { DedicatedProsody } from "./dedicated-prosody.ts";
+import type { ServerProbe, WireServer } from "./wire-server.ts";
 
 const LINKS_GONE_TIMEOUT_MS = 3_000;
 
 export interface WireSessionDeps {
-  server: ProsodyServer;
+  server: WireServer;
   gateway: AppGateway;
-  control?: ControlClient;
+  probe?: ServerProbe;
   host: string;
   tag: string; // unique per session; part of every local part and app JID
   password: string;
-  /** Set when the session has a server of its own (restart, store failure); stopped on close. */
-  dedicated?: DedicatedProsody;
+  /** Restarts this session's server keeping its storage; resolves to a note for the timeline. */
+  restart?: () => Promise<string>;
+  /** Makes the server's registration writes fail (on) or work again (off). */
+  storeFailure?: (on: boolean) => Promise<void>;
+  /** Set when the session has a server of its own: called on close (stops it). */
+  release?: () => Promise<void>;
+  /** Leave accounts in place on close (a server of the session's own goes away whole). */
+  keepAccounts?: boolean;
 }
 
 export function slug(s: string, max = 24): string {
@@ -49,39 +54,38 @@ export class WireSession implements TargetSession {
 
   /** Creates the accounts, personas, apps and controls; call once before use. */
   async setup(): Promise<void> {
-    const { server, gateway, control, host, tag, password } = this.deps;
+    const { server, gateway, probe, host, tag, password } = this.deps;
     for (const p of this.world.personas) {
       if (!this.locals.has(p.account)) {
         const local = `${slug(p.account, 16)}.${tag}`;
         this.locals.set(p.account, local);
-        server.addAccount(host, local, password);
+        await server.addAccount(host, local, password);
       }
       const local = this.locals.get(p.account)!;
-      const serverState = control && ((resource: string) => control.sessionState(host, local, resource));
+      const serverState = probe && ((resource: string) => probe.sessionState(host, local, resource));
       const persona = new WirePersona({ spec: p, local, domain: host, password, service: server.service, trace: this.trace, serverState });
       this.personas.set(p.name, persona);
     }
     for (const a of this.world.apps) this.apps.set(a.name, gateway.add(a.name, tag, this.trace, () => this.now()));
-    const dedicated = this.deps.dedicated;
-    if (dedicated) {
-      if (this.world.needs?.includes("restart")) this.controls.restart = () => this.restart(dedicated);
-      if (dedicated.flakyStore) this.controls.storeFailure = (on) => dedicated.control.storeFailure(host, on);
-    }
-    if (control) {
+    const { restart, storeFailure } = this.deps;
+    if (restart) this.controls.restart = () => this.restart(restart);
+    if (storeFailure) this.controls.storeFailure = storeFailure;
+    if (probe) {
       // The server's own events (hibernation, ack delay, offline storage, session end) join the timeline.
       for (const local of this.locals.values()) {
         this.unsubscribe.push(
-          control.onEvents(host, local, (e) => this.trace.add("server", "server", { text: `${local}@${host}${e.resource ? `/${e.resource}` : ""}: ${e.text}` })),
+          probe.onEvents(host, local, (e) => this.trace.add("server", "server", { text: `${local}@${host}${e.resource ? `/${e.resource}` : ""}: ${e.text}` })),
         );
       }
-      this.controls.ping = (account, nodes) => control.ping(host, this.localOf(account), nodes);
+      const ping = probe.ping?.bind(probe);
+      if (ping) this.controls.ping = (account, nodes) => ping(host, this.localOf(account), nodes);
       const hooks = this.world.hooks;
-      if (hooks && ((hooks.vetoRegistration?.length ?? 0) + (hooks.vetoPush?.length ?? 0) > 0)) {
-        for (const local of this.locals.values()) await control.setRules(host, local, hooks);
+      if (probe.setRules && hooks && (hooks.vetoRegistration?.length ?? 0) + (hooks.vetoPush?.length ?? 0) > 0) {
+        for (const local of this.locals.values()) await probe.setRules(host, local, hooks);
       }
     }
     this.trace.add("note", "server", {
-      text: `Prosody host ${host}; accounts ${[...this.locals.values()].join(", ")}; apps ${[...this.apps.values()].map((a) => a.jid).join(", ")}`,
+      text: `${server.label} host ${host}; accounts ${[...this.locals.values()].join(", ")}; apps ${[...this.apps.values()].map((a) => a.jid).join(", ")}`,
     });
   }
 
@@ -92,14 +96,13 @@ export class WireSession implements TargetSession {
     return local;
   }
 
-  private async restart(d: DedicatedProsody): Promise<void> {
-    const oldPid = d.pid;
-    await d.restart();
+  private async restart(restartServer: () => Promise<string>): Promise<void> {
+    const note = await restartServer();
     // Every client link died with the old process; make sure our clients have seen it, so the
     // next `connect` step starts a fresh session (as on the engine target).
     const gone = await pollUntil(() => [...this.personas.values()].every((p) => !p.connected), LINKS_GONE_TIMEOUT_MS);
     if (!gone) throw new Error(`after the restart a client still looks connected (${LINKS_GONE_TIMEOUT_MS} ms)`);
-    this.trace.add("note", "server", { text: `Prosody restarted (PID ${oldPid} → ${d.pid}); storage kept, clients disconnected` });
+    this.trace.add("note", "server", { text: `${note}; storage kept, clients disconnected` });
   }
 
   persona(name: string): PersonaHandle {
@@ -142,19 +145,20 @@ export class WireSession implements TargetSession {
     try {
       await this.cleanUp();
     } finally {
-      await this.deps.dedicated?.stop(); // by PID; its data goes with its temp dir
+      await this.deps.release?.(); // a server of the session's own: stopped by PID, data with it
     }
   }
 
   private async cleanUp(): Promise<void> {
-    const { server, gateway, control, host } = this.deps;
+    const { server, gateway, probe, host } = this.deps;
     await Promise.allSettled([...this.personas.values()].map((p) => p.disconnect()));
     for (const off of this.unsubscribe) off();
     for (const a of this.apps.values()) gateway.remove(a);
-    if (this.deps.dedicated) return;
-    if (control && this.world.hooks && server.running) {
-      await Promise.allSettled([...this.locals.values()].map((l) => control.setRules(host, l, undefined)));
+    if (this.deps.keepAccounts) return;
+    const setRules = probe?.setRules?.bind(probe);
+    if (setRules && this.world.hooks && server.running) {
+      await Promise.allSettled([...this.locals.values()].map((l) => setRules(host, l, undefined)));
     }
-    for (const local of this.locals.values()) server.removeAccount(host, local);
+    await Promise.allSettled([...this.locals.values()].map((local) => server.removeAccount(host, local)));
   }
 }

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { loadScenarioFile } from "../../simulator/scenario/load.ts";
 import { runScenario } from "../../simulator/scenario/run-scenario.ts";
-import { createEngineTarget } from "../../simulator/targets/engine.ts";
+import { createEngineTarget } from "../../simulator/targets/engine/index.ts";
 import { MUTANTS } from "./mutants.ts";
 import { mutantState } from "./state.ts";
 

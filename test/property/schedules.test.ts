@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { PushEngine } from "../../engine/engine.ts";
 import { loadScenarioText } from "../../simulator/scenario/load.ts";
 import { runScenario } from "../../simulator/scenario/run-scenario.ts";
-import { createEngineTarget } from "../../simulator/targets/engine.ts";
+import { createEngineTarget } from "../../simulator/targets/engine/index.ts";
 import { checkSchedules } from "./check.ts";
 
 const RUNS = Number(process.env.PUSHLAB_PROPERTY_RUNS ?? 2000);

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadScenarioText } from "../../simulator/scenario/load.ts";
 import { runScenario } from "../../simulator/scenario/run-scenario.ts";
-import { createEngineTarget } from "../../simulator/targets/engine.ts";
+import { createEngineTarget } from "../../simulator/targets/engine/index.ts";
 import { runSchedule, type RunOutcome } from "./run.ts";
 import { scheduleArb } from "./schedule.ts";
 import { toYaml } from "./to-yaml.ts";

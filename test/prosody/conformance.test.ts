@@ -5,7 +5,7 @@ import { beforeAll, expect, it } from "vitest";
 import type { RunReport, ScenarioResult } from "../../reports/model.ts";
 import { createReporters } from "../../reports/index.ts";
 import { loadAll, run } from "../../simulator/runner.ts";
-import { createProsodyTarget, INSTALL_HINT, prosodyInstalled } from "../../simulator/targets/prosody.ts";
+import { createProsodyTarget, INSTALL_HINT, prosodyInstalled } from "../../simulator/targets/prosody/index.ts";
 import { describeWithServer } from "../support/require-server.ts";
 
 const scenarios = loadAll(["scenarios"]).flatMap((l) => (l.ok ? [l.scenario] : []));

@@ -3,7 +3,7 @@
 // failure makes enable answer wait/internal-server-error, and the process is gone after close.
 import { existsSync } from "node:fs";
 import { expect, it } from "vitest";
-import { createProsodyTarget } from "../../simulator/targets/prosody.ts";
+import { createProsodyTarget } from "../../simulator/targets/prosody/index.ts";
 import type { WorldSpec } from "../../simulator/target.ts";
 import { describeProsody, chat, enableIq, pidAlive, world } from "./support.ts";
 

@@ -6,7 +6,7 @@ import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
 import { xml } from "@xmpp/client";
-import { createProsodyTarget } from "../../simulator/targets/prosody.ts";
+import { createProsodyTarget } from "../../simulator/targets/prosody/index.ts";
 import { describeWithServer } from "../support/require-server.ts";
 import { PROSODY, PROSODY_HINT, chat, pidAlive, world } from "./support.ts";
 import { pollUntil } from "../../simulator/wire/bounded.ts";

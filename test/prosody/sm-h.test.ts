@@ -62,7 +62,7 @@ describeProsody("prosody: stream-management h of our personas", (ctx) => {
     const app = s.app("push");
     const server = ctx.target.prosody!;
     const local = `lib.${Date.now()}`;
-    server.addAccount(s.domain, local, "pw");
+    await server.addAccount(s.domain, local, "pw");
     const credentials = (auth: (c: object, m: string) => Promise<void>) => auth({ username: local, password: "pw" }, "PLAIN");
     const raw = client({ service: server.service, domain: s.domain, credentials, resource: "lib" });
     raw.reconnect.stop();

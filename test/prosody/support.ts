@@ -2,7 +2,7 @@
 import { xml } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
 import { afterAll, beforeAll } from "vitest";
-import { createProsodyTarget, prosodyInstalled, type ProsodyTarget } from "../../simulator/targets/prosody.ts";
+import { createProsodyTarget, prosodyInstalled, type ProsodyTarget } from "../../simulator/targets/prosody/index.ts";
 import { describeWithServer } from "../support/require-server.ts";
 import type { PersonaSpec, WorldSpec, ScenarioOptions } from "../../simulator/target.ts";
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RunReport } from "../../reports/model.ts";
 import { exitCodeOf, run } from "../../simulator/runner.ts";
-import { createEngineTarget } from "../../simulator/targets/engine.ts";
+import { createEngineTarget } from "../../simulator/targets/engine/index.ts";
 
 const ok = `name: passes
 rules: [R-OFFLINE]

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { loadAll } from "../../simulator/runner.ts";
 import { runScenario } from "../../simulator/scenario/run-scenario.ts";
-import { createEngineTarget } from "../../simulator/targets/engine.ts";
+import { createEngineTarget } from "../../simulator/targets/engine/index.ts";
 
 const loaded = loadAll(["scenarios"]);
 

@@ -1,12 +1,12 @@
 // A scripted client of the simulated server: what a phone or desktop app would do, in process.
 import type { Element } from "@xmpp/xml";
 import { xml } from "@xmpp/xml";
-import type { VirtualClock } from "../clock.ts";
-import type { SimServer } from "../server/sim-server.ts";
-import type { SimSession } from "../server/sim-session.ts";
-import { readError } from "../../engine/replies.ts";
-import type { ConnectOptions, IqOutcome, PersonaHandle, PersonaSpec } from "../target.ts";
-import type { Trace } from "../trace.ts";
+import type { VirtualClock } from "../../clock.ts";
+import type { SimServer } from "../../server/sim-server.ts";
+import type { SimSession } from "../../server/sim-session.ts";
+import { readError } from "../../../engine/replies.ts";
+import type { ConnectOptions, IqOutcome, PersonaHandle, PersonaSpec } from "../../target.ts";
+import type { Trace } from "../../trace.ts";
 
 export class SimPersona implements PersonaHandle {
   readonly received: Element[] = [];

@@ -1,17 +1,18 @@
 // The default target: our engine inside the simulated server, on a virtual clock.
-import { errorReply } from "../../engine/replies.ts";
-import type { EngineHooks } from "../../engine/ports.ts";
-import { MemoryStore } from "../../engine/store.ts";
-import type { PushInfo } from "../../engine/engine.ts";
-import { VirtualClock } from "../clock.ts";
-import { SimAppServer } from "../server/sim-app-server.ts";
-import { SimServer } from "../server/sim-server.ts";
-import type { ServerControls, Target, TargetInfo, TargetSession, WorldSpec, HookSpec } from "../target.ts";
-import { Trace } from "../trace.ts";
+import { errorReply } from "../../../engine/replies.ts";
+import type { EngineHooks } from "../../../engine/ports.ts";
+import { MemoryStore } from "../../../engine/store.ts";
+import type { PushInfo } from "../../../engine/engine.ts";
+import { VirtualClock } from "../../clock.ts";
+import { SimAppServer } from "../../server/sim-app-server.ts";
+import { SimServer } from "../../server/sim-server.ts";
+import type { ServerControls, Target, TargetInfo, TargetSession, WorldSpec, HookSpec } from "../../target.ts";
+import { Trace } from "../../trace.ts";
 import { SimPersona } from "./engine-persona.ts";
-import { splitOptions } from "../options.ts";
-import { HARNESS_VERSION } from "../version.ts";
-import { log } from "../log.ts";
+import { splitOptions } from "./engine-options.ts";
+import { ENGINE_CAPABILITIES } from "./capabilities.ts";
+import { HARNESS_VERSION } from "../../version.ts";
+import { log } from "../../log.ts";
 
 export const ENGINE_DOMAIN = "localhost";
 
@@ -119,6 +120,7 @@ export function createEngineTarget(): Target {
     async start(): Promise<TargetInfo> {
       return { name: "engine", version: `pushlab engine ${HARNESS_VERSION}`, details: { clock: "virtual" } };
     },
+    capabilities: () => ENGINE_CAPABILITIES,
     async open(world: WorldSpec) {
       return new EngineSession(world);
     },

@@ -1,11 +1,11 @@
 // A Prosody of one scenario's own, for worlds that restart the server or break its storage:
 // doing that to the shared server would disturb every scenario running beside it.
-import type { WorldSpec } from "../target.ts";
+import type { WorldSpec } from "../../target.ts";
 import { hostFor, type HostSpec } from "./option-hosts.ts";
 import { ProsodyServer, type ProsodyServerOptions } from "./prosody-server.ts";
-import { AppGateway } from "./wire-app-server.ts";
+import { AppGateway } from "../../wire/wire-app-server.ts";
 import { ControlClient } from "./control-client.ts";
-import { wireLog } from "./log.ts";
+import { wireLog } from "../../wire/log.ts";
 
 const log = wireLog("dedicated-prosody");
 

@@ -6,11 +6,12 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { layoutIn, writeConfig, type ConfigInput, type ProsodyLayout } from "./prosody-config.ts";
 import { hostFor, type HostSpec } from "./option-hosts.ts";
-import { freePorts } from "./ports.ts";
+import { freePorts } from "../../wire/ports.ts";
 import { ProsodyProcess } from "./prosody-process.ts";
 import { createAccount, deleteAccount } from "./accounts.ts";
-import { pollUntil } from "./bounded.ts";
-import { wireLog } from "./log.ts";
+import { pollUntil } from "../../wire/bounded.ts";
+import { wireLog } from "../../wire/log.ts";
+import type { WireServer } from "../../wire/wire-server.ts";
 
 const log = wireLog("prosody-server");
 export const HOST_READY_TIMEOUT_MS = 5_000;
@@ -22,7 +23,8 @@ export interface ProsodyServerOptions {
   flakyStoreHosts?: string[]; // hosts whose push registrations can be made to fail (see lua/)
 }
 
-export class ProsodyServer {
+export class ProsodyServer implements WireServer {
+  readonly label = "Prosody";
   readonly pushDomain = "push.localhost";
   readonly controlDomain = "control.localhost";
   readonly pushSecret = randomBytes(12).toString("hex");
@@ -137,11 +139,11 @@ export class ProsodyServer {
     log.info({ oldPid: old?.pid, pid: this.pid }, "prosody restarted");
   }
 
-  addAccount(host: string, user: string, password: string): void {
+  async addAccount(host: string, user: string, password: string): Promise<void> {
     createAccount(this.layout.dataDir, host, user, password);
   }
 
-  removeAccount(host: string, user: string): void {
+  async removeAccount(host: string, user: string): Promise<void> {
     deleteAccount(this.layout.dataDir, host, user);
   }
 

@@ -3,14 +3,15 @@
 import { accessSync, constants, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import type { Target, TargetInfo, TargetSession, WorldSpec } from "../target.ts";
-import { MODULE_DIR } from "../wire/prosody-config.ts";
-import { hostFor, type HostSpec } from "../wire/option-hosts.ts";
-import { ProsodyServer, type ProsodyServerOptions } from "../wire/prosody-server.ts";
-import { AppGateway } from "../wire/wire-app-server.ts";
-import { ControlClient } from "../wire/control-client.ts";
-import { slug, WireSession } from "../wire/wire-session.ts";
-import { DedicatedProsody } from "../wire/dedicated-prosody.ts";
+import type { Target, TargetCapabilities, TargetInfo, TargetSession, WorldSpec } from "../../target.ts";
+import { prosodyCapabilities } from "./capabilities.ts";
+import { MODULE_DIR } from "./prosody-config.ts";
+import { hostFor, type HostSpec } from "./option-hosts.ts";
+import { ProsodyServer, type ProsodyServerOptions } from "./prosody-server.ts";
+import { AppGateway } from "../../wire/wire-app-server.ts";
+import { ControlClient } from "./control-client.ts";
+import { slug, WireSession } from "../../wire/wire-session.ts";
+import { DedicatedProsody } from "./dedicated-prosody.ts";
 
 export const CLOUD_NOTIFY_FILE = join(MODULE_DIR, "mod_cloud_notify", "mod_cloud_notify.lua");
 export const INSTALL_HINT = "install prosody prosody-modules (Debian packages)";
@@ -119,6 +120,10 @@ export class ProsodyTarget implements Target {
     };
   }
 
+  capabilities(): TargetCapabilities {
+    return prosodyCapabilities(this.opts.controls !== false);
+  }
+
   async open(world: WorldSpec): Promise<TargetSession> {
     const server = this.server;
     if (!server || !this.gateway) throw new Error("prosody target not started");
@@ -129,7 +134,7 @@ export class ProsodyTarget implements Target {
     const session = new WireSession(world, {
       server,
       gateway: this.gateway,
-      control: this.control,
+      ...(this.control && { probe: this.control }),
       host: host.name,
       tag: this.nextTag(world),
       password: this.password,
@@ -146,11 +151,20 @@ export class ProsodyTarget implements Target {
     const session = new WireSession(world, {
       server: d.server,
       gateway: d.gateway,
-      control: this.opts.controls !== false ? d.control : undefined,
+      ...(this.opts.controls !== false && { probe: d.control }),
       host: d.host.name,
       tag: this.nextTag(world),
       password: this.password,
-      dedicated: d,
+      ...(world.needs?.includes("restart") && {
+        restart: async () => {
+          const oldPid = d.pid;
+          await d.restart();
+          return `Prosody restarted (PID ${oldPid} → ${d.pid})`;
+        },
+      }),
+      ...(d.flakyStore && { storeFailure: (on: boolean) => d.control.storeFailure(d.host.name, on) }),
+      release: () => d.stop(),
+      keepAccounts: true,
     });
     try {
       await session.setup();

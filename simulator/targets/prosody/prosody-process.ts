@@ -2,9 +2,9 @@
 // SIGHUP, and stops it by PID on stop(), on failure, on SIGINT/SIGTERM and at process exit.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { canConnect } from "./ports.ts";
-import { delay } from "./bounded.ts";
-import { wireLog } from "./log.ts";
+import { canConnect } from "../../wire/ports.ts";
+import { delay } from "../../wire/bounded.ts";
+import { wireLog } from "../../wire/log.ts";
 
 const log = wireLog("prosody-process");
 

@@ -1,7 +1,7 @@
 // Scenario options → one Prosody VirtualHost per distinct option set, so scenarios with
 // different module options can run side by side on one server process.
 import { createHash } from "node:crypto";
-import type { ScenarioOptions, WorldSpec } from "../target.ts";
+import type { ScenarioOptions, WorldSpec } from "../../target.ts";
 
 /** Short defaults so hibernation and ack-delay rules play out in seconds. */
 export const DEFAULT_HIBERNATION_S = 6;

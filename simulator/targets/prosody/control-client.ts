@@ -2,24 +2,18 @@
 // accepts control iqs only from that component's JID.
 import { xml } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
-import type { HookSpec } from "../target.ts";
-import { ComponentLink } from "./component-link.ts";
-import { within } from "./bounded.ts";
-import { errorOf } from "./stanza-summary.ts";
+import type { HookSpec } from "../../target.ts";
+import { ComponentLink } from "../../wire/component-link.ts";
+import { within } from "../../wire/bounded.ts";
+import { errorOf } from "../../wire/stanza-summary.ts";
+import type { ServerEvent, ServerProbe, SessionState } from "../../wire/wire-server.ts";
 
 export const NS_CONTROL = "urn:pushlab:control:0";
 const CONTROL_TIMEOUT_MS = 5_000;
 
-export type SessionState = "live" | "hibernating" | "none";
+export type { SessionState, ServerEvent };
 
-/** A server-side event reported by mod_pushlab_control (hibernation, ack delay, offline storage…). */
-export interface ServerEvent {
-  user: string;
-  resource?: string;
-  text: string;
-}
-
-export class ControlClient {
+export class ControlClient implements ServerProbe {
   private link?: ComponentLink;
   private readonly waiters = new Map<string, (el: Element) => void>();
   private readonly listeners = new Map<string, (e: ServerEvent) => void>(); // "user@host" → listener
