@@ -3,7 +3,6 @@ export const NS = {
   push: "urn:xmpp:push:0",
   summary: "urn:xmpp:push:summary",
   pubsub: "http://jabber.org/protocol/pubsub",
-  publishOptions: "http://jabber.org/protocol/pubsub#publish-options",
   data: "jabber:x:data",
   stanzas: "urn:ietf:params:xml:ns:xmpp-stanzas",
   carbons: "urn:xmpp:carbons:2",

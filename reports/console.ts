@@ -1,8 +1,8 @@
 // Console reporter: short progress while running, then a per-target summary table, the failures
 // with their first finding, and where the report files are. Plain text unless writing to a TTY.
-import type { Finding, RunReport, ScenarioResult, Verdict } from "./model.ts";
-import { VERDICTS, emptyStats } from "./model.ts";
-import type { Reporter, RunBeginInfo } from "./reporter.ts";
+import type { Finding, RunReport, ScenarioResult, Verdict } from "../simulator/results.ts";
+import { LEVEL_TITLE, LEVELS, PROFILE_LEVELS, VERDICTS, emptyStats, tally } from "../simulator/results.ts";
+import type { Reporter, RunBeginInfo } from "../simulator/reporter.ts";
 import { formatFinding } from "./findings.ts";
 
 export type ProgressStyle = "dots" | "counter" | "none";
@@ -85,6 +85,8 @@ export class ConsoleReporter implements Reporter {
   onEnd(report: RunReport): void {
     this.endProgressLine();
     this.write("\n" + renderSummaryTable(report) + "\n");
+    const levels = renderLevels(report);
+    if (levels) this.write("\n" + levels + "\n");
     const problems = report.scenarios.filter((s) => s.verdict === "failed" || s.verdict === "broken");
     if (problems.length > 0) this.write("\n" + this.renderProblems(problems) + "\n");
     this.write("\n" + this.renderTotals(report) + "\n");
@@ -95,7 +97,8 @@ export class ConsoleReporter implements Reporter {
   private renderProblems(problems: ScenarioResult[]): string {
     const max = this.opts.maxFailures ?? 50;
     const blocks = problems.slice(0, max).map((s, i) => {
-      const head = `${i + 1}) ${this.paint(COLOR[s.verdict], s.verdict)} ` + visible(`${s.target} › ${s.name}` + (s.rules.length ? `  [${s.rules.join(", ")}]` : ""));
+      const info = s.counted === false ? ` ${this.paint(90, `(informational: ${s.level}, outside ${s.target}'s profile)`)}` : "";
+      const head = `${i + 1}) ${this.paint(COLOR[s.verdict], s.verdict)}${info} ` + visible(`${s.target} › ${s.name}` + (s.rules.length ? `  [${s.rules.join(", ")}]` : ""));
       const where = `   ${visible(s.file)}`;
       const first = s.findings[0];
       const body = first ? "   " + visible(formatFinding(clip(first), "     ")) : "   (no finding recorded)";
@@ -129,6 +132,22 @@ function clip(f: Finding): Finding {
   return { ...f, expected: cut(f.expected), actual: cut(f.actual) };
 }
 
+/** Per target and level: what was judged (its profile) and what is informational. */
+export function renderLevels(report: RunReport): string {
+  const lines: string[] = [];
+  for (const t of report.targets) {
+    if (!t.levels) continue;
+    const judged = t.profile ? PROFILE_LEVELS[t.profile] : LEVELS;
+    lines.push(`${t.name}${t.profile ? ` (profile ${t.profile})` : ""}:`);
+    for (const l of LEVELS) {
+      const s = t.levels[l];
+      const parts = VERDICTS.filter((v) => s[v] > 0).map((v) => `${s[v]} ${v}`);
+      lines.push(`  ${LEVEL_TITLE[l]}${judged.includes(l) ? "" : " (informational)"}: ${parts.join(", ") || "none"}`);
+    }
+  }
+  return lines.join("\n");
+}
+
 /** Per target: version and counts per verdict, plus a total row when there are several targets. */
 export function renderSummaryTable(report: RunReport): string {
   const header = ["target", "version", ...VERDICTS, "total"];
@@ -148,9 +167,7 @@ export function renderSummaryTable(report: RunReport): string {
 
 // Counted from the scenarios rather than TargetSummary.stats so the table always matches the list.
 function countFor(report: RunReport, target?: string): Record<Verdict, number> {
-  const s = emptyStats();
-  for (const r of report.scenarios) if (target === undefined || r.target === target) s[r.verdict]++;
-  return s;
+  return tally(report.scenarios.filter((r) => target === undefined || r.target === target));
 }
 
 const sum = (s: Record<Verdict, number>) => VERDICTS.reduce((n, v) => n + s[v], 0);

@@ -1,5 +1,5 @@
 // Plain-text rendering of findings, shared by the console and JUnit reporters.
-import type { Finding, ScenarioResult, SourceLocation } from "./model.ts";
+import type { Finding, ScenarioResult, SourceLocation } from "../simulator/results.ts";
 
 export function formatLocation(loc: SourceLocation): string {
   return `${loc.file}:${loc.line}:${loc.col}`;

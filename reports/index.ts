@@ -1,8 +1,8 @@
 // Entry point of reports/: builds the reporters the runner feeds through the Multiplexer, and
 // writes the report files from a finished RunReport (e.g. to re-render a saved report.json).
 import { join } from "node:path";
-import type { RunReport } from "./model.ts";
-import type { Reporter } from "./reporter.ts";
+import type { RunReport } from "../simulator/results.ts";
+import type { Reporter } from "../simulator/reporter.ts";
 import { ConsoleReporter, type ProgressStyle } from "./console.ts";
 import { JSON_REPORT_FILE, JsonReporter, renderJson } from "./json.ts";
 import { JUNIT_REPORT_FILE, JunitReporter, renderJunit } from "./junit.ts";

@@ -1,7 +1,7 @@
 // The JSON reporter: report.json is the RunReport as is — the stable, documented source
 // (reports/report.schema.json) that the JUnit and HTML reports are rendered from.
-import type { RunReport } from "./model.ts";
-import type { Reporter } from "./reporter.ts";
+import type { RunReport } from "../simulator/results.ts";
+import type { Reporter } from "../simulator/reporter.ts";
 import { writeReportFile } from "./files.ts";
 
 export const JSON_REPORT_FILE = "report.json";

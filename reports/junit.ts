@@ -2,9 +2,9 @@
 // scenario. failed → <failure>, broken → <error>, skipped → <skipped>. A declared deviation is an
 // expected non-conformance, so it is a passing testcase with the reason in <system-out>
 // (not testcase <properties>, which the common JUnit XSD does not allow).
-import type { RunReport, ScenarioResult, TargetSummary, Verdict } from "./model.ts";
-import { emptyStats } from "./model.ts";
-import type { Reporter } from "./reporter.ts";
+import type { RunReport, ScenarioResult, TargetSummary, Verdict } from "../simulator/results.ts";
+import { tally } from "../simulator/results.ts";
+import type { Reporter } from "../simulator/reporter.ts";
 import { formatFindings, findingWhere } from "./findings.ts";
 import { writeReportFile } from "./files.ts";
 import { escapeXmlAttr, escapeXmlText } from "./xml.ts";
@@ -28,10 +28,9 @@ function junitTimestamp(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : d.toISOString().slice(0, 19);
 }
 
+/** Counts as JUnit sees them: informational failures are not failures. */
 function statsOf(results: ScenarioResult[]): Record<Verdict, number> {
-  const s = emptyStats();
-  for (const r of results) s[r.verdict]++;
-  return s;
+  return tally(results.map((r) => (r.counted === false && (r.verdict === "failed" || r.verdict === "broken") ? { verdict: "passed" as const } : r)));
 }
 
 /** Targets in report order, plus any that only appear in scenarios. */
@@ -54,6 +53,11 @@ function testcase(r: ScenarioResult): string {
   })}`;
   const first = r.findings[0];
   const message = first ? [first.message, findingWhere(first)].filter(Boolean).join(" at ") : undefined;
+  if (r.counted === false && (r.verdict === "failed" || r.verdict === "broken")) {
+    // Outside the target's profile: shown, but it does not fail the run, so not a JUnit failure.
+    const note = `Informational ${r.verdict} (level ${r.level}, outside ${r.target}'s profile):\n\n${formatFindings(r)}`;
+    return `${open}>\n      <system-out>${escapeXmlText(note)}</system-out>\n    </testcase>`;
+  }
   switch (r.verdict) {
     case "failed":
       return `${open}>\n      <failure${attrs({ message: message ?? "failed", type: first?.check ?? "failure" })}>${escapeXmlText(formatFindings(r))}</failure>\n    </testcase>`;
@@ -77,6 +81,8 @@ export function renderJunit(report: RunReport): string {
     const props: [string, string][] = [];
     if (target) {
       props.push(["target.version", target.version]);
+      if (target.profile) props.push(["target.profile", target.profile]);
+      for (const [level, st] of Object.entries(target.levels ?? {})) props.push([`level.${level}`, Object.entries(st).filter(([, n]) => n > 0).map(([v, n]) => `${n} ${v}`).join(", ") || "none"]);
       for (const [k, v] of Object.entries(target.details ?? {})) props.push([`target.${k}`, v]);
     }
     const propsXml = props.length

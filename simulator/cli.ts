@@ -2,8 +2,9 @@
 // and `pushlab validate [paths…]`. Exit code 1 when any scenario fails or is broken.
 import { parseArgs } from "node:util";
 import { createReporters, DEFAULT_REPORT_DIR, REPORT_FORMATS, type ReportFormat } from "../reports/index.ts";
-import { exitCodeOf, loadAll, run } from "./runner.ts";
-import { createTarget } from "./targets/index.ts";
+import { ExpectationFileError, exitCodeOf, expectationsFor, loadAll, run } from "./runner.ts";
+import { PROFILES, type Profile } from "./results.ts";
+import { createTarget, TARGET_NAMES } from "./targets/index.ts";
 import { HARNESS_VERSION } from "./version.ts";
 import { log as harnessLog, setLogLevel } from "./log.ts";
 import type { Target } from "./target.ts";
@@ -17,6 +18,10 @@ Usage:
 
 Options:
   -t, --target NAMES     comma-separated targets: engine (default), prosody
+  -p, --profile NAME     what fails the run: xep (XEP-0357 requirements only), reference (plus
+                         mod_cloud_notify's policy), all (plus hardening); default per target:
+                         reference for engine and prosody, xep for every other server
+  -e, --expectations T=FILE  judge target T with this expectation file instead of its own
   -r, --report-dir DIR   where report.json, junit.xml and index.html go (default ${DEFAULT_REPORT_DIR})
   -g, --grep TEXT        only scenarios whose name, file or rule id contains TEXT
   -f, --format LIST      report formats (default: ${REPORT_FORMATS.join(",")})
@@ -32,6 +37,8 @@ export async function main(argv: string[]): Promise<number> {
       target: { type: "string", short: "t", default: "engine" },
       "report-dir": { type: "string", short: "r", default: DEFAULT_REPORT_DIR },
       grep: { type: "string", short: "g" },
+      profile: { type: "string", short: "p" },
+      expectations: { type: "string", short: "e", multiple: true },
       format: { type: "string", short: "f" },
       verbose: { type: "boolean", short: "v", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -46,6 +53,25 @@ export async function main(argv: string[]): Promise<number> {
   const log = harnessLog();
   const scenarioPaths = paths.length > 0 ? paths : ["scenarios"];
 
+  const profile = values.profile;
+  if (profile !== undefined && !PROFILES.includes(profile as Profile)) {
+    process.stderr.write(`unknown profile '${profile}'; expected one of: ${PROFILES.join(", ")}\n`);
+    return 2;
+  }
+  const expectationFiles: Record<string, string> = {};
+  for (const e of values.expectations ?? []) {
+    const [t, file] = [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)];
+    if (!e.includes("=") || !t || !file) {
+      process.stderr.write(`--expectations takes TARGET=FILE, got '${e}'\n`);
+      return 2;
+    }
+    if (!TARGET_NAMES.includes(t)) {
+      process.stderr.write(`--expectations: unknown target '${t}'; known: ${TARGET_NAMES.join(", ")}\n`);
+      return 2;
+    }
+    expectationFiles[t] = file;
+  }
+
   if (command === "validate" || command === "list") {
     const loaded = loadAll(scenarioPaths, values.grep);
     let bad = 0;
@@ -57,8 +83,23 @@ export async function main(argv: string[]): Promise<number> {
       bad++;
       for (const e of l.broken.errors) process.stderr.write(`${e.loc.file}:${e.loc.line}:${e.loc.col}: ${e.message}\n`);
     }
-    if (command === "validate") process.stdout.write(`${loaded.length - bad} valid, ${bad} broken\n`);
-    return bad > 0 ? 1 : 0;
+    if (command === "list") return bad > 0 ? 1 : 0;
+    // Every target's expectation file (and any given) is checked against the scenarios too.
+    let badFiles = 0;
+    const all = loadAll(scenarioPaths);
+    for (const name of TARGET_NAMES) {
+      const t = await createTarget(name);
+      try {
+        const set = expectationsFor(t, all, expectationFiles[name]);
+        if (set) process.stdout.write(`${set.file}: ${set.scenarios.size} declared scenario(s) for ${name}\n`);
+      } catch (e) {
+        if (!(e instanceof ExpectationFileError)) throw e;
+        badFiles++;
+        process.stderr.write(`${e.message}\n`);
+      }
+    }
+    process.stdout.write(`${loaded.length - bad} valid, ${bad} broken${badFiles ? `; ${badFiles} expectation file(s) with errors` : ""}\n`);
+    return bad + badFiles > 0 ? 1 : 0;
   }
   if (command !== "run") {
     process.stderr.write(`unknown command '${command}'\n\n${USAGE}`);
@@ -84,8 +125,22 @@ export async function main(argv: string[]): Promise<number> {
   process.once("SIGINT", stopAll);
   process.once("SIGTERM", stopAll);
   log.debug({ targets: targets.map((t) => t.name), paths: scenarioPaths }, "run starting");
-  const report = await run({ paths: scenarioPaths, targets, reporters, ...(values.grep && { grep: values.grep }), onReporterError: (e) => log.error({ err: e.message }, "reporter failed") });
-  return exitCodeOf(report);
+  try {
+    const report = await run({
+      paths: scenarioPaths,
+      targets,
+      reporters,
+      ...(values.grep && { grep: values.grep }),
+      ...(profile && { profile: profile as Profile }),
+      expectations: expectationFiles,
+      onReporterError: (e) => log.error({ err: e.message }, "reporter failed"),
+    });
+    return exitCodeOf(report);
+  } catch (e) {
+    if (!(e instanceof ExpectationFileError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    return 2;
+  }
 }
 
 const isEntry = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/simulator\//, "/simulator/"));

@@ -2,6 +2,7 @@
 // A target owns a server (in-process or a real process) and opens one isolated session per
 // scenario run. The runner only talks to these interfaces, so scenarios stay target-neutral.
 import type { Element } from "@xmpp/xml";
+import type { Profile } from "./results.ts";
 import type { Trace } from "./trace.ts";
 
 /** Options a scenario may set; names follow the seed (mod_cloud_notify) and mod_smacks. */
@@ -50,7 +51,7 @@ export interface HookSpec {
 
 export type IqOutcome =
   | { type: "result"; xml: string }
-  | { type: "error"; errorType: string; condition: string; xml: string }
+  | { type: "error"; errorType: string; condition: string; text?: string; xml: string }
   | { type: "timeout" };
 
 export interface ConnectOptions {
@@ -168,6 +169,13 @@ export interface TargetInfo {
 
 export interface Target {
   readonly name: string;
+  /**
+   * What fails a run on this target unless --profile says otherwise: "reference" for the engine
+   * and Prosody (whose module is the reference), "xep" for every other server.
+   */
+  readonly defaultProfile: Profile;
+  /** This target's expectation file (what the server does instead), if it has one. */
+  readonly expectationsFile?: string;
   /** Is the target usable here? If not, why (e.g. which packages to install). */
   available(): Promise<{ ok: true } | { ok: false; reason: string }>;
   start(): Promise<TargetInfo>;

@@ -18,12 +18,13 @@ export interface TraceEvent {
   text?: string; // one-line summary
   xml?: string; // the stanza as sent/received
   ok?: boolean; // for "check"
+  deviation?: boolean; // for "check": held only as declared for this target
 }
 
 export class Trace {
   readonly events: TraceEvent[] = [];
   constructor(private readonly now: () => number) {}
-  add(kind: TraceKind, actor: string, fields: { text?: string; xml?: string; ok?: boolean } = {}): void {
+  add(kind: TraceKind, actor: string, fields: { text?: string; xml?: string; ok?: boolean; deviation?: boolean } = {}): void {
     this.events.push({ t: this.now(), kind, actor, ...fields });
   }
 }

@@ -8,6 +8,7 @@
   var CHUNK = 100; // list rows drawn at a time; more are appended as the list scrolls
   var ORDER = ["failed", "broken", "deviation", "skipped", "passed"];
   var LABEL = { passed: "passed", failed: "failed", deviation: "deviation", broken: "broken", skipped: "skipped" };
+  var LEVEL_TITLE = { "xep-0357": "XEP-0357 conformance", reference: "agreement with the reference behaviour", hardening: "hardening" };
   var KIND_LABEL = { step: "step", out: "sent", "in": "received", push: "push", "app-reply": "app reply", server: "server", check: "check", note: "note" };
 
   var report;
@@ -222,12 +223,30 @@
         }), others.length ? h("span", { class: "also" }, "Also on: ", others.map(function (o) {
           return h("a", { href: scenarioHash(o), class: "badge v-" + o.verdict }, o.target + " " + LABEL[o.verdict]);
         })) : null)),
+      s.level ? h("p", { class: "detail-level" }, "Level: ", h("strong", null, LEVEL_TITLE[s.level] || s.level),
+        s.counted === false ? h("span", { class: "muted" }, " — informational: outside this target's profile, it does not fail the run") : null) : null,
       s.verdict === "deviation" ? h("p", { class: "callout v-deviation" }, h("strong", null, "Declared deviation: "), s.deviation || "(no reason given)") : null,
+      (s.deviations || []).length ? section("Declared differences, as observed", s.deviations.length, s.deviations.map(evidence)) : null,
       s.verdict === "skipped" ? h("p", { class: "callout v-skipped" }, h("strong", null, "Skipped: "), s.skipReason || "(no reason given)") : null,
       s.findings.length ? section("Findings", s.findings.length, s.findings.map(function (f) { return finding(f, s.verdict); })) : null,
       pushes.length ? section("Pushes received by the app server", pushes.length, pushes.map(push)) : null,
       section("Timeline", s.timeline.length, timeline(s.timeline)),
       section("Scenario source", null, source(s.source, locLines))]);
+  }
+
+  function evidence(d) {
+    var src = d.source || {};
+    return h("div", { class: "finding v-deviation evidence" },
+      h("p", { class: "finding-head" }, d.step !== undefined ? h("span", { class: "where" }, "step " + (d.step + 1)) : null, " ", d.reason,
+        d.conformingAlternative ? h("span", { class: "muted" }, " (this run met a conforming alternative of the declaration)") : null),
+      h("div", { class: "diff three" },
+        diffSide("The scenario expects", d.expected, d.observed, "expected"),
+        diffSide("Declared for this target", d.declared, d.observed, "declared"),
+        diffSide("Observed", d.observed, d.declared, "actual")),
+      h("p", { class: "declaration-source" }, "Declared in ", h("code", null, src.file + ":" + src.line),
+        src.observedOn && src.observedOn.length ? " · observed on " + src.observedOn.join(", ") : "",
+        src.xep ? " · XEP-0357: " + src.xep : "",
+        src.link ? [" · ", h("a", { href: src.link, rel: "noopener noreferrer" }, src.link)] : null));
   }
 
   function section(title, n, body) {
@@ -269,11 +288,11 @@
     return h("table", { class: "timeline" },
       h("thead", null, h("tr", null, h("th", { scope: "col" }, "Time"), h("th", { scope: "col" }, "Actor"), h("th", { scope: "col" }, "Event"), h("th", { scope: "col" }, "What happened"))),
       h("tbody", null, events.map(function (e) {
-        var ok = e.kind === "check" ? (e.ok ? " ok" : " not-ok") : "";
+        var ok = e.kind === "check" ? (e.deviation ? " deviation" : e.ok ? " ok" : " not-ok") : "";
         return h("tr", { class: "k-" + e.kind + ok },
           h("td", { class: "time" }, "+" + formatTime(e.t)),
           h("td", { class: "actor" }, e.actor),
-          h("td", null, h("span", { class: "kind" }, (e.kind === "check" ? (e.ok ? "✓ " : "✗ ") : "") + (KIND_LABEL[e.kind] || e.kind))),
+          h("td", null, h("span", { class: "kind" }, (e.kind === "check" ? (e.deviation ? "≈ deviation" : e.ok ? "✓ " : "✗ ") : "") + (e.kind === "check" && e.deviation ? "" : KIND_LABEL[e.kind] || e.kind))),
           h("td", null,
             e.text ? h("span", null, e.text) : null,
             e.xml ? h("details", { class: "stanza" }, h("summary", null, stanzaSummary(e.xml)), h("pre", { class: "code xml" }, highlightXml(e.xml))) : null));

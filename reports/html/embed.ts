@@ -1,6 +1,6 @@
 // The data the page's script reads: the report with every stanza pretty-printed, as JSON that is
 // safe inside <script type="application/json"> (no "</script>", no "<!--").
-import type { RunReport } from "../model.ts";
+import type { RunReport } from "../../simulator/results.ts";
 import { prettyXml } from "../xml.ts";
 
 export function toViewData(report: RunReport): RunReport {

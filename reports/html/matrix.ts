@@ -1,8 +1,8 @@
 // The rules × targets matrix: verdict counts per rule and target. A scenario with several rules
 // counts once in each of their rows; catalog rules without scenarios keep an (empty) row, and
 // rules used by scenarios but missing from the catalog still get one.
-import type { RunReport, Verdict } from "../model.ts";
-import { emptyStats } from "../model.ts";
+import type { Level, RunReport, Verdict } from "../../simulator/results.ts";
+import { emptyStats, LEVELS } from "../../simulator/results.ts";
 
 /** Row key for scenarios that name no rule. */
 export const NO_RULE = "(none)";
@@ -11,6 +11,8 @@ export interface MatrixRow {
   rule: string;
   title: string;
   family: string;
+  level?: Level;
+  citation?: string; // "§7.1 SHOULD" for xep-0357 rules
   catalogued: boolean;
   cells: Record<string, Record<Verdict, number>>; // by target name
 }
@@ -37,6 +39,8 @@ export function buildMatrix(report: RunReport): Matrix {
         rule,
         title: info?.title ?? (rule === NO_RULE ? "Scenarios that name no rule" : "Not in the rule catalog"),
         family: info?.family ?? "",
+        ...(info?.level && { level: info.level }),
+        ...(info?.section && { citation: `§${info.section} ${info.keyword ?? ""}`.trim() }),
         catalogued: info !== undefined,
         cells: Object.fromEntries(targets.map((t) => [t, emptyStats()])),
       };
@@ -52,8 +56,9 @@ export function buildMatrix(report: RunReport): Matrix {
       row(rule).cells[s.target]![s.verdict]++;
     }
   }
-  // Catalog order first, then the uncatalogued ones sorted (with "(none)" last).
-  const catalog = report.rules.map((r) => rows.get(r.id)!);
+  // Catalog order within each level (XEP first), then the uncatalogued ones sorted ("(none)" last).
+  const rank = (l: Level | undefined) => (l ? LEVELS.indexOf(l) : LEVELS.length);
+  const catalog = report.rules.map((r) => rows.get(r.id)!).sort((a, b) => rank(a.level) - rank(b.level));
   const rest = extra
     .sort((a, b) => (a === NO_RULE ? 1 : b === NO_RULE ? -1 : a.localeCompare(b)))
     .map((r) => rows.get(r)!);

@@ -2,8 +2,8 @@
 // rendered here as static HTML (readable and printable without JS); the scenario list, filters and
 // scenario view are drawn by app.js from the JSON embedded in a non-executing script tag.
 import { readFileSync } from "node:fs";
-import type { BenchSeries, RunReport, TargetSummary, Verdict } from "../model.ts";
-import { emptyStats } from "../model.ts";
+import type { BenchSeries, Level, RunReport, TargetSummary, Verdict } from "../../simulator/results.ts";
+import { LEVEL_TITLE, LEVELS, PROFILE_LEVELS, tally } from "../../simulator/results.ts";
 import { buildMatrix, matrixTargets, type Matrix } from "./matrix.ts";
 import { embedJson, toViewData } from "./embed.ts";
 import { html, raw, type Raw } from "./escape.ts";
@@ -37,9 +37,7 @@ export function formatDuration(ms: number): string {
 }
 
 function countScenarios(report: RunReport, target?: string): Record<Verdict, number> {
-  const s = emptyStats();
-  for (const r of report.scenarios) if (target === undefined || r.target === target) s[r.verdict]++;
-  return s;
+  return tally(report.scenarios.filter((r) => target === undefined || r.target === target));
 }
 
 function totals(stats: Record<Verdict, number>): Raw {
@@ -50,11 +48,20 @@ function totals(stats: Record<Verdict, number>): Raw {
 
 function targetCard(t: TargetSummary | undefined, name: string, stats: Record<Verdict, number>): Raw {
   const details = Object.entries(t?.details ?? {});
+  const judged = t?.profile ? PROFILE_LEVELS[t.profile] : LEVELS;
   return html`<li class="target">
     <span class="target-name">${name}</span> <span class="target-version">${t?.version ?? "unknown version"}</span>
+    ${t?.profile && html`<span class="target-profile" title="what fails the run on this target">profile ${t.profile}</span>`}
     ${details.length > 0 && html`<dl class="target-details">${details.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`}
     <span class="target-stats">${ORDER.filter((v) => stats[v] > 0).map((v) => html`<span class="v-${v}">${stats[v]} ${v}</span>`)}</span>
+    ${t?.levels && html`<table class="level-stats"><tbody>${LEVELS.map((l) => levelRow(l, t.levels![l], judged.includes(l)))}</tbody></table>`}
+    ${t?.expectations && html`<p class="target-expectations">declared differences: <code>${t.expectations}</code></p>`}
   </li>`;
+}
+
+function levelRow(level: Level, s: Record<Verdict, number>, counted: boolean): Raw {
+  const parts = ORDER.filter((v) => s[v] > 0).map((v) => html`<span class="v-${v}">${s[v]} ${v}</span>`);
+  return html`<tr class="${counted ? "counted" : "informational"}"><th scope="row">${LEVEL_TITLE[level]}${counted ? "" : html` <span class="muted">(informational)</span>`}</th><td>${parts.length ? parts : html`<span class="muted">none</span>`}</td></tr>`;
 }
 
 function optionValue(v: unknown): string {
@@ -66,7 +73,7 @@ function header(report: RunReport): Raw {
   const options = Object.entries(report.options);
   return html`<header class="run">
     <div class="run-title">
-      <p class="eyebrow">pushlab · XEP-0357 server conformance</p>
+      <p class="eyebrow">pushlab · XEP-0357 conformance, agreement with the reference behaviour, hardening</p>
       <h1>Push notification conformance report</h1>
       <p class="run-meta">
         <time datetime="${report.startedAt}">${formatDate(report.startedAt)}</time>
@@ -101,8 +108,9 @@ function matrixSection(report: RunReport, matrix: Matrix): Raw {
         (t) => html`<th scope="col"><span class="target-name">${t}</span> <span class="target-version">${version(t)}</span></th>`,
       )}</tr></thead>
       <tbody>${matrix.rows.map(
-        (row) => html`<tr data-rule="${row.rule}"${raw(row.catalogued ? "" : ' class="uncatalogued"')}>
+        (row, i) => html`${row.level !== matrix.rows[i - 1]?.level && html`<tr class="level-head"><th scope="rowgroup" colspan="${matrix.targets.length + 1}">${row.level ? LEVEL_TITLE[row.level] : "Other"}</th></tr>`}<tr data-rule="${row.rule}" data-level="${row.level ?? ""}"${raw(row.catalogued ? "" : ' class="uncatalogued"')}>
         <th scope="row"><button type="button" class="rule-link" data-rule="${row.rule}" title="Show the scenarios of ${row.rule}">${row.rule}</button>
+          ${row.citation && html`<span class="citation">XEP-0357 ${row.citation}</span>`}
           <span class="rule-title">${row.title}</span></th>
         ${matrix.targets.map((t) => {
           const cell = row.cells[t]!;
@@ -174,7 +182,11 @@ function scenariosSection(report: RunReport, matrix: Matrix): Raw {
 export function renderHtml(report: RunReport): string {
   const matrix = buildMatrix(report);
   const stats = countScenarios(report);
-  const status = stats.failed + stats.broken > 0 ? `${stats.failed + stats.broken} failing` : "all conforming";
+  const status = [
+    stats.failed + stats.broken > 0 ? `${stats.failed + stats.broken} failing` : "no failures",
+    stats.deviation > 0 ? `${stats.deviation} declared deviation${stats.deviation === 1 ? "" : "s"}` : "",
+    stats.skipped > 0 ? `${stats.skipped} skipped` : "",
+  ].filter(Boolean).join(", ");
   const page = html`<!doctype html>
 <html lang="en">
 <head>

@@ -1,6 +1,6 @@
 // Writes index.html at the end of the run.
-import type { RunReport } from "../model.ts";
-import type { Reporter } from "../reporter.ts";
+import type { RunReport } from "../../simulator/results.ts";
+import type { Reporter } from "../../simulator/reporter.ts";
 import { writeReportFile } from "../files.ts";
 import { renderHtml } from "./render.ts";
 

@@ -1,6 +1,6 @@
 // Why a step stopped: a failed expectation, a scenario that cannot run as written, or a target
 // that lacks a control the scenario needs.
-import type { Finding } from "../../reports/model.ts";
+import type { Finding } from "../results.ts";
 
 export class ExpectationFailed extends Error {
   constructor(readonly finding: Omit<Finding, "step" | "location">) {

@@ -1,6 +1,9 @@
 // A scenario as loaded from YAML, after validation: the runner's input.
-import type { SourceLocation } from "../../reports/model.ts";
+import type { Level, SourceLocation } from "../results.ts";
 import type { HookSpec, ScenarioOptions } from "../target.ts";
+import type { LoadError } from "../yaml/locate.ts";
+
+export type { LoadError };
 
 export type StepArgs = Record<string, unknown>;
 
@@ -9,35 +12,31 @@ export interface Step {
   action: string; // connect, enable, send, expect-pushes, …
   args: StepArgs; // normalized: a persona shorthand becomes { persona }
   note?: string;
-  /** Per-target overrides: deviation reason and replacement args. */
-  on: Record<string, { deviation?: string; skip?: string; args: StepArgs }>;
   loc: SourceLocation;
 }
 
 export interface Scenario {
   id: string; // file + "#" + name
+  /** How expectation files name it: the file under scenarios/ without .yaml (+ "#name" in multi-document files). */
+  key: string;
   file: string;
   name: string;
   rules: string[];
+  level: Level; // the level of its rules (one level per scenario)
   description?: string;
   options: ScenarioOptions;
   archive: boolean;
   personas: { name: string; account: string; resource: string }[];
   apps: string[];
   hooks?: HookSpec;
-  on: Record<string, { deviation?: string; skip?: string }>;
   steps: Step[];
   source: string; // the YAML text of this scenario's document
   loc: SourceLocation;
 }
 
-export interface LoadError {
-  message: string;
-  loc: SourceLocation;
-}
-
 export interface BrokenScenario {
   id: string;
+  key: string;
   file: string;
   name: string;
   rules: string[];

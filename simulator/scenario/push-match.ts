@@ -1,12 +1,18 @@
 // Named checks over one push (subset match, like scansion): each returns what differs, if anything.
+// The push is read with the harness's own protocol module, never the engine's.
 import type { Element } from "@xmpp/xml";
-import { NS } from "../../engine/xmlns.ts";
+import { XMPP_NS } from "../protocol/ns.ts";
+import { formFields, notificationOf, publishOptionsFormOf, pushNode, summaryFormOf } from "../protocol/push-form.ts";
 
 export interface PushMatch {
   to?: string;
   from?: string;
   node?: string;
+  /** The item payload <notification xmlns='urn:xmpp:push:0'/> (XEP-0357 §7). */
+  notification?: "present" | "absent";
   "form-type"?: string;
+  /** Every data form in the notification has this FORM_TYPE; a notification without a form is fine. */
+  "form-type-if-any"?: string;
   "form-kind"?: string;
   "message-count"?: string | number;
   sender?: string | number;
@@ -19,30 +25,6 @@ export interface Mismatch {
   what: string;
   expected: string;
   actual: string;
-}
-
-function summaryForm(push: Element): Element | undefined {
-  const n = push.getChild("pubsub", NS.pubsub)?.getChild("publish")?.getChild("item")?.getChild("notification", NS.push);
-  return n?.getChildElements().find((c) => c.name === "x" && c.attrs.xmlns === NS.data);
-}
-
-/** Field values of a data form; a field without <value/> maps to "" (empty). */
-export function formFields(form: Element | undefined): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const f of form?.getChildren("field") ?? []) {
-    const name = f.attrs.var;
-    if (name === undefined) continue;
-    out.set(name, f.getChildren("value").map((v) => v.getText()).join("\n"));
-  }
-  return out;
-}
-
-export function publishOptionsOf(push: Element): Element | undefined {
-  return push
-    .getChild("pubsub", NS.pubsub)
-    ?.getChild("publish-options")
-    ?.getChildElements()
-    .find((c) => c.name === "x" && c.attrs.xmlns === NS.data);
 }
 
 function show(v: string | undefined): string {
@@ -65,8 +47,15 @@ export function matchPush(push: Element, m: PushMatch): Mismatch[] {
   };
   eq("to", m.to, push.attrs.to);
   eq("from", m.from, push.attrs.from);
-  eq("node", m.node, push.getChild("pubsub", NS.pubsub)?.getChild("publish")?.attrs.node);
-  const form = summaryForm(push);
+  eq("node", m.node, pushNode(push));
+  const note = notificationOf(push);
+  if (m.notification === "present" && !note) out.push({ what: "notification", expected: `<notification xmlns='${XMPP_NS.push}'/> in the item`, actual: "(none)" });
+  if (m.notification === "absent" && note) out.push({ what: "notification", expected: "absent", actual: note.toString() });
+  if (m["form-type-if-any"] !== undefined) {
+    for (const f of note?.getChildElements().filter((c) => c.name === "x" && c.attrs.xmlns === XMPP_NS.dataForms) ?? [])
+      eq("FORM_TYPE of a form in the notification", m["form-type-if-any"], formFields(f).get("FORM_TYPE"));
+  }
+  const form = summaryFormOf(push);
   const fields = formFields(form);
   if (m["form-kind"] !== undefined) eq("form type attribute", m["form-kind"], form?.attrs.type);
   if (m["form-type"] !== undefined) eq("FORM_TYPE", m["form-type"], fields.get("FORM_TYPE"));
@@ -76,9 +65,9 @@ export function matchPush(push: Element, m: PushMatch): Mismatch[] {
   for (const [k, v] of Object.entries(m.fields ?? {})) add(fieldCheck(k, v, fields.get(k)));
   const po = m["publish-options"];
   if (po !== undefined) {
-    const el = publishOptionsOf(push);
+    const el = publishOptionsFormOf(push);
     if (po === "absent") {
-      if (push.getChild("pubsub", NS.pubsub)?.getChild("publish-options"))
+      if (push.getChild("pubsub", XMPP_NS.pubsub)?.getChild("publish-options"))
         out.push({ what: "publish-options", expected: "absent", actual: el?.toString() ?? "<publish-options/>" });
     } else if (!el) {
       out.push({ what: "publish-options", expected: JSON.stringify(po), actual: "(none)" });

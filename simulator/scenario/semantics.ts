@@ -1,23 +1,26 @@
-// Checks the schema cannot express: exactly one action per step, persona/app names that exist,
-// durations, option values, per-target overrides that replace real arguments.
+// Checks the schema cannot express: rule ids that exist in the catalog (of one level), exactly one
+// action per step, persona/app names that exist, durations, option values.
 import { effectiveOptions, ScenarioOptionError } from "../options.ts";
-import type { SourceLocation } from "../../reports/model.ts";
+import type { RuleInfo, SourceLocation } from "../results.ts";
 import { parseDuration } from "./duration.ts";
-import { mergeOverride } from "./override.ts";
 import type { LoadError, Scenario } from "./model.ts";
 
 /** Which argument names a persona: `from` only for send (app: { from: spoofed } is not one). */
 const personaKeys = (action: string): string[] => (action === "send" ? ["from"] : ["persona"]);
 
-/** Argument names each action accepts, read from the JSON Schema. */
-export type ActionArgs = Record<string, string[]>;
-
-export function checkSemantics(s: Scenario, nodeAt: (p: (string | number)[]) => SourceLocation, actionArgs: ActionArgs): LoadError[] {
+export function checkSemantics(s: Scenario, nodeAt: (p: (string | number)[]) => SourceLocation, catalog: Map<string, RuleInfo>): LoadError[] {
   const errors: LoadError[] = [];
   const personas = new Set(s.personas.map((p) => p.name));
   const accounts = new Set(s.personas.map((p) => p.account));
   const apps = new Set(s.apps);
   const err = (path: (string | number)[], message: string) => errors.push({ message, loc: nodeAt(path) });
+
+  s.rules.forEach((id, i) => {
+    if (!catalog.has(id)) err(["rules", i], `unknown rule id '${id}'; see scenarios/rules.yaml (e.g. ${nearest(id, [...catalog.keys()])})`);
+  });
+  const levels = new Map(s.rules.filter((id) => catalog.has(id)).map((id) => [id, catalog.get(id)!.level]));
+  if (new Set(levels.values()).size > 1)
+    err(["rules"], `a scenario names rules of one level, so its verdict counts under one level; here: ${[...levels].map(([id, l]) => `${id} (${l})`).join(", ")}`);
 
   try {
     effectiveOptions(s.options);
@@ -29,40 +32,39 @@ export function checkSemantics(s: Scenario, nodeAt: (p: (string | number)[]) => 
 
   for (const step of s.steps) {
     const base = ["steps", step.index];
-    const raw = step.args;
+    const args = step.args;
     if (!step.action) {
       err(base, "a step needs an action (connect, enable, send, expect-pushes, …)");
       continue;
     }
-    const check = (args: Record<string, unknown>, path: (string | number)[]) => {
-      for (const k of personaKeys(step.action)) {
-        const v = args[k];
-        if (typeof v === "string" && !personas.has(v))
-          err([...path, k], `unknown persona '${v}'; declared: ${[...personas].join(", ")}`);
-      }
-      if (step.action === "send" && typeof args.to === "string" && !args.to.includes("@") && !args.to.includes("${") && !personas.has(args.to) && !accounts.has(args.to) && !s.apps.includes(args.to))
-        err([...path, "to"], `unknown persona or account '${args.to}' (use a persona name, an account, a JID or \${persona.full})`);
-      const app = step.action === "app" ? args.name : args.app;
-      if (typeof app === "string" && !apps.has(app)) err([...path, step.action === "app" ? "name" : "app"], `unknown app server '${app}'; declared: ${[...apps].join(", ")}`);
-      for (const k of ["within", "every", "not-before", "duration"]) {
-        if (k in args && parseDuration(args[k]) === null) err([...path, k], `${k}: not a duration (use 500ms, 5s, 2m, 72h)`);
-      }
-      if (step.action === "expect-pushes" && "count" in args && ("at-least" in args || "at-most" in args))
-        err(path, "expect-pushes: give either count, or at-least and/or at-most");
-      if (step.action === "app" && Array.isArray(args.pushes) && (args.pushes[0] as number) > (args.pushes[1] as number))
-        err([...path, "pushes"], "pushes: [first, last] with first ≤ last");
-    };
-    const argPath = step.action === "wait" || step.action === "restart" ? base : [...base, step.action];
-    check(raw, argPath);
-    for (const [target, o] of Object.entries(step.on)) {
-      if (!o.deviation && !o.skip) err([...base, "on", target], `on.${target}: give a deviation reason (why this target differs) or skip`);
-      const allowed = actionArgs[step.action] ?? [];
-      for (const k of Object.keys(o.args)) {
-        if (!allowed.includes(k))
-          err([...base, "on", target, k], `on.${target}.${k}: not an argument of ${step.action}; expected one of: ${allowed.join(", ")}`);
-      }
-      check(mergeOverride(step.action, raw, o.args), [...base, "on", target]);
+    const path = step.action === "wait" || step.action === "restart" ? base : [...base, step.action];
+    for (const k of personaKeys(step.action)) {
+      const v = args[k];
+      if (typeof v === "string" && !personas.has(v)) err([...path, k], `unknown persona '${v}'; declared: ${[...personas].join(", ")}`);
     }
+    if (step.action === "send" && typeof args.to === "string" && !args.to.includes("@") && !args.to.includes("${") && !personas.has(args.to) && !accounts.has(args.to) && !s.apps.includes(args.to))
+      err([...path, "to"], `unknown persona or account '${args.to}' (use a persona name, an account, a JID or \${persona.full})`);
+    const app = step.action === "app" ? args.name : args.app;
+    if (typeof app === "string" && !apps.has(app)) err([...path, step.action === "app" ? "name" : "app"], `unknown app server '${app}'; declared: ${[...apps].join(", ")}`);
+    for (const k of ["within", "every", "not-before", "duration"]) {
+      if (k in args && parseDuration(args[k]) === null) err([...path, k], `${k}: not a duration (use 500ms, 5s, 2m, 72h)`);
+    }
+    if (step.action === "expect-pushes" && "count" in args && ("at-least" in args || "at-most" in args))
+      err(path, "expect-pushes: give either count, or at-least and/or at-most");
+    if (step.action === "expect-pushes" && Array.isArray(args.nodes) && typeof args.count === "number" && args.nodes.length !== args.count)
+      err([...path, "nodes"], `expect-pushes: ${args.nodes.length} nodes listed but count is ${args.count}`);
+    if (step.action === "app" && Array.isArray(args.pushes) && (args.pushes[0] as number) > (args.pushes[1] as number))
+      err([...path, "pushes"], "pushes: [first, last] with first ≤ last");
   }
   return errors;
+}
+
+/** The catalog id closest to a misspelt one (shared prefix, then length). */
+function nearest(id: string, known: string[]): string {
+  const score = (k: string) => {
+    let i = 0;
+    while (i < k.length && i < id.length && k[i] === id[i]) i++;
+    return i * 100 - Math.abs(k.length - id.length);
+  };
+  return [...known].sort((a, b) => score(b) - score(a))[0] ?? "R-OFFLINE";
 }

@@ -1,7 +1,7 @@
 // The stanzas personas send, built from step arguments (what real clients put on the wire).
 import { xml, type Element } from "@xmpp/xml";
-import { parseXml } from "../../engine/parse.ts";
-import { NS } from "../../engine/xmlns.ts";
+import { XMPP_NS as NS } from "../protocol/ns.ts";
+import { parseXml } from "../protocol/xml.ts";
 import { ScenarioError } from "./errors.ts";
 
 export function enableIq(jid: string | undefined, node: string | undefined, publishOptions?: Record<string, string>): Element {
@@ -10,7 +10,7 @@ export function enableIq(jid: string | undefined, node: string | undefined, publ
   if (node !== undefined) attrs.node = node;
   const enable = xml("enable", attrs);
   if (publishOptions) {
-    const form = xml("x", { xmlns: NS.data, type: "submit" }, xml("field", { var: "FORM_TYPE" }, xml("value", {}, NS.publishOptions)));
+    const form = xml("x", { xmlns: NS.dataForms, type: "submit" }, xml("field", { var: "FORM_TYPE" }, xml("value", {}, NS.pubsubPublishOptions)));
     for (const [k, v] of Object.entries(publishOptions)) form.append(xml("field", { var: k }, xml("value", {}, v)));
     enable.append(form);
   }
@@ -83,14 +83,14 @@ export function message(a: MessageArgs, id: string): Element {
       xml(
         "propose",
         { xmlns: NS.jmi, id: `call-${id}` },
-        xml("description", { xmlns: "urn:xmpp:jingle:apps:rtp:1", media: "audio" }),
+        xml("description", { xmlns: NS.jingleRtp, media: "audio" }),
       ),
     );
   }
-  if (a["chat-state"]) m.append(xml(a["chat-state"], { xmlns: "http://jabber.org/protocol/chatstates" }));
-  if (a.receipt) m.append(xml("received", { xmlns: "urn:xmpp:receipts", id: "earlier-1" }));
-  if (a.marker) m.append(xml("displayed", { xmlns: "urn:xmpp:chat-markers:0", id: "earlier-1" }));
-  if (a["store-hint"] || a.call || a.encrypted) m.append(xml("store", { xmlns: "urn:xmpp:hints" }));
+  if (a["chat-state"]) m.append(xml(a["chat-state"], { xmlns: NS.chatStates }));
+  if (a.receipt) m.append(xml("received", { xmlns: NS.receipts, id: "earlier-1" }));
+  if (a.marker) m.append(xml("displayed", { xmlns: NS.markers, id: "earlier-1" }));
+  if (a["store-hint"] || a.call || a.encrypted) m.append(xml("store", { xmlns: NS.hints }));
   if (a.private) m.append(xml("private", { xmlns: NS.carbons }));
   if (a.payload) {
     const wrap = parseXml(`<wrap>${a.payload}</wrap>`);

@@ -1,10 +1,18 @@
 // The fake pubsub app server, in process: records every push with its virtual arrival time and
 // answers as the scenario says (result by default, an error, silence, or a spoofed sender).
+// It stands with the checks, apart from the engine it judges: it reads pushes with the harness's
+// own protocol module and imports nothing from engine/.
 import { xml, type Element } from "@xmpp/xml";
-import type { Clock } from "../../engine/ports.ts";
+import { XMPP_NS } from "../protocol/ns.ts";
+import { pushNode } from "../protocol/push-form.ts";
 import type { AppBehaviour, AppServerHandle, PushRecord } from "../target.ts";
-import { NS } from "../../engine/xmlns.ts";
 import type { Trace } from "../trace.ts";
+
+/** The little of a clock the app server needs (the virtual clock provides it). */
+export interface AppClock {
+  now(): number;
+  setTimer(ms: number, fn: () => void): unknown;
+}
 
 export const APP_REPLY_LATENCY_MS = 2;
 
@@ -29,12 +37,8 @@ export function replyFor(push: Element, rule: AppBehaviour | undefined, selfJid:
   return xml(
     "iq",
     { ...attrs, type: "error" },
-    xml("error", { type: reply.error.type }, xml(reply.error.condition, { xmlns: NS.stanzas })),
+    xml("error", { type: reply.error.type }, xml(reply.error.condition, { xmlns: XMPP_NS.stanzaErrors })),
   );
-}
-
-export function pushNode(push: Element): string | undefined {
-  return push.getChild("pubsub", NS.pubsub)?.getChild("publish")?.attrs.node;
 }
 
 export class SimAppServer implements AppServerHandle {
@@ -44,7 +48,7 @@ export class SimAppServer implements AppServerHandle {
   constructor(
     readonly name: string,
     readonly jid: string,
-    private readonly clock: Clock,
+    private readonly clock: AppClock,
     private readonly trace: Trace,
     private readonly answer: (el: Element) => void,
   ) {}

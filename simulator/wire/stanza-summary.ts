@@ -11,12 +11,3 @@ export function summarize(el: Element): string {
   if (child) parts.push(`<${child.name}${child.attrs.xmlns ? ` ${child.attrs.xmlns}` : ""}>`);
   return parts.join(" ");
 }
-
-const NS_STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
-
-/** type and defined condition of an error stanza (condition "undefined-condition" if none). */
-export function errorOf(el: Element): { errorType: string; condition: string } {
-  const err = el.getChild("error");
-  const cond = err?.getChildElements().find((c) => c.attrs.xmlns === NS_STANZAS && c.name !== "text");
-  return { errorType: err?.attrs.type ?? "", condition: cond?.name ?? "undefined-condition" };
-}

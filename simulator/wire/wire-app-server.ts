@@ -3,29 +3,17 @@
 // so parallel scenarios never see each other's pushes, and stray late pushes are just noted.
 import { xml } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
+import { XMPP_NS } from "../protocol/ns.ts";
+import { publishOf, summaryFields } from "../protocol/push-form.ts";
 import type { AppBehaviour, AppServerHandle, PushRecord } from "../target.ts";
 import type { Trace } from "../trace.ts";
 import { ComponentLink } from "./component-link.ts";
 import { wireLog } from "./log.ts";
 
 const log = wireLog("app-server");
-const NS_PUBSUB = "http://jabber.org/protocol/pubsub";
-const NS_STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 
 function bare(jid: string | undefined): string {
   return (jid ?? "").split("/")[0]!.toLowerCase();
-}
-
-function publishOf(el: Element): Element | undefined {
-  if (el.name !== "iq" || el.attrs.type !== "set") return undefined;
-  return el.getChild("pubsub", NS_PUBSUB)?.getChild("publish");
-}
-
-/** A field of the push's summary form, e.g. last-message-body. */
-export function summaryField(publish: Element, name: string): string | undefined {
-  const form = publish.getChild("item")?.getChild("notification", "urn:xmpp:push:0")?.getChild("x", "jabber:x:data");
-  const field = form?.getChildren("field").find((f) => f.attrs.var === name);
-  return field?.getChildText("value") ?? undefined;
 }
 
 export class WireAppServer implements AppServerHandle {
@@ -61,7 +49,7 @@ export class WireAppServer implements AppServerHandle {
     const rec: PushRecord = { t: this.now(), id: el.attrs.id ?? "", from: el.attrs.from ?? "", to: el.attrs.to ?? "", node, xml: el.toString(), el };
     this.pushes.push(rec);
     const n = this.pushes.length;
-    const body = summaryField(publish, "last-message-body");
+    const body = summaryFields(el).get("last-message-body");
     this.trace.add("push", this.name, { text: `push #${n} node=${node ?? "-"} from ${rec.from} (${body ? `body "${body}"` : "no body"})`, xml: rec.xml });
 
     const rule = this.ruleFor(n, node);
@@ -74,7 +62,7 @@ export class WireAppServer implements AppServerHandle {
     const answer =
       reply === "result"
         ? xml("iq", { type: "result", id: rec.id, to: rec.from, from })
-        : xml("iq", { type: "error", id: rec.id, to: rec.from, from }, xml("error", { type: reply.error.type }, xml(reply.error.condition, { xmlns: NS_STANZAS })));
+        : xml("iq", { type: "error", id: rec.id, to: rec.from, from }, xml("error", { type: reply.error.type }, xml(reply.error.condition, { xmlns: XMPP_NS.stanzaErrors })));
     const what = reply === "result" ? "result" : `error ${reply.error.type}/${reply.error.condition}`;
     this.trace.add("app-reply", this.name, { text: `push #${n}: ${what}${from !== this.jid ? ` from ${from} (spoofed)` : ""}`, xml: answer.toString() });
     this.gateway.send(answer).catch((e: Error) => this.trace.add("note", this.name, { text: `reply to push #${n} not sent: ${e.message}` }));

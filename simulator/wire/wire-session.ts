@@ -6,6 +6,7 @@ import { Trace } from "../trace.ts";
 import type { AppGateway, WireAppServer } from "./wire-app-server.ts";
 import { WirePersona } from "./wire-persona.ts";
 import { delay, pollUntil } from "./bounded.ts";
+import { Unsupported } from "../scenario/errors.ts";
 import type { ServerProbe, WireServer } from "./wire-server.ts";
 
 const LINKS_GONE_TIMEOUT_MS = 3_000;
@@ -70,6 +71,11 @@ export class WireSession implements TargetSession {
     const { restart, storeFailure } = this.deps;
     if (restart) this.controls.restart = () => this.restart(restart);
     if (storeFailure) this.controls.storeFailure = storeFailure;
+    const hooks = this.world.hooks;
+    if (hooks && (hooks.vetoRegistration?.length ?? 0) + (hooks.vetoPush?.length ?? 0) > 0 && !probe?.setRules) {
+      // Never drop a scenario's hooks silently (the runner skips such worlds by capabilities first).
+      throw new Unsupported(`${server.label} offers no veto hooks here`);
+    }
     if (probe) {
       // The server's own events (hibernation, ack delay, offline storage, session end) join the timeline.
       for (const local of this.locals.values()) {
@@ -79,7 +85,6 @@ export class WireSession implements TargetSession {
       }
       const ping = probe.ping?.bind(probe);
       if (ping) this.controls.ping = (account, nodes) => ping(host, this.localOf(account), nodes);
-      const hooks = this.world.hooks;
       if (probe.setRules && hooks && (hooks.vetoRegistration?.length ?? 0) + (hooks.vetoPush?.length ?? 0) > 0) {
         for (const local of this.locals.values()) await probe.setRules(host, local, hooks);
       }

@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { writeReports } from "../../reports/index.ts";
-import type { RunReport, ScenarioResult } from "../../reports/model.ts";
+import type { RunReport, ScenarioResult } from "../../simulator/results.ts";
 import { NO_RULE } from "../../reports/html/matrix.ts";
 import { syntheticReport, HOSTILE_TEXT } from "../support/synthetic-report.ts";
 

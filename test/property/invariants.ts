@@ -6,6 +6,7 @@ import type { PushInfo } from "../../engine/engine.ts";
 import { NS } from "../../engine/xmlns.ts";
 import { resolvePushOptions, type PushOptions } from "../../engine/options.ts";
 import type { PropertyWorld } from "./world.ts";
+import { summaryFields } from "../../simulator/protocol/push-form.ts";
 
 export type InvariantName =
   | "privacy" // no body / sender leaves when the options are off; sealed text never leaves
@@ -27,20 +28,6 @@ export interface Violation {
 /** Text that must never reach an app server: ciphertexts of stanzas.ts and the OMEMO fallback. */
 const SEALED_MARKERS = ["sealed-", "Y2lwaGVydGV4dA==", "hQEMA5ciphertext", "b3BlbnBncC1jaXBoZXJ0ZXh0", "OMEMO encrypted message"];
 
-export function summaryFields(push: Element): Map<string, string> {
-  const form = push
-    .getChild("pubsub", NS.pubsub)
-    ?.getChild("publish")
-    ?.getChild("item")
-    ?.getChild("notification", NS.push)
-    ?.getChildElements()
-    .find((c) => c.name === "x" && c.attrs.xmlns === NS.data);
-  const out = new Map<string, string>();
-  for (const f of form?.getChildren("field") ?? []) {
-    if (f.attrs.var !== undefined) out.set(f.attrs.var, f.getChildren("value").map((v) => v.getText()).join("\n"));
-  }
-  return out;
-}
 
 /** XEP-0353 call at the top level (not inside a carbon): the only push allowed to a live device. */
 function isUrgent(stanza: Element | null): boolean {

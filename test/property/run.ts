@@ -3,7 +3,7 @@
 // scenario runner's own step actions, so the YAML printed for a failure replays exactly this run.
 import { ExpectationFailed } from "../../simulator/scenario/errors.ts";
 import type { Scenario, StepArgs } from "../../simulator/scenario/model.ts";
-import { ACTIONS, type StepContext } from "../../simulator/scenario/steps.ts";
+import { performStep, type StepContext } from "../../simulator/scenario/steps.ts";
 import type { WorldSpec } from "../../simulator/target.ts";
 import { Observer, type Violation } from "./invariants.ts";
 import { appsOf, NODES, personasOf, type Cmd, type WorldConfig } from "./schedule.ts";
@@ -132,7 +132,7 @@ export async function runSchedule(w: WorldConfig, cmds: Cmd[]): Promise<RunOutco
     if (!step) continue;
     steps.push(step);
     try {
-      await ACTIONS[step.action]!(ctx, step.args);
+      await performStep(ctx, step.action, step.args);
     } catch (e) {
       const what = e instanceof ExpectationFailed ? `${e.finding.message} (expected ${e.finding.expected}, got ${e.finding.actual})` : String(e);
       observer.violation ??= { invariant: "step-failed", rules: ["R-ENABLE"], message: `step ${steps.length} (${step.action}) failed: ${what}` };

@@ -4,6 +4,7 @@
 import { Document, isMap, isSeq, type Scalar } from "yaml";
 import { classify } from "../../engine/classify.ts";
 import { resolvePushOptions } from "../../engine/options.ts";
+import { ruleMap } from "../../simulator/rules-catalog.ts";
 import type { RunOutcome } from "./run.ts";
 import { appsOf, personasOf } from "./schedule.ts";
 
@@ -25,6 +26,13 @@ function expectation(run: RunOutcome): Record<string, unknown> | null {
   return { "expect-pushes": { app: p.app, count: (run.pushCounts[p.app] ?? 1) - 1, within: "0ms" } };
 }
 
+/** A scenario names rules of one level: keep those of the first rule's level. */
+function oneLevel(rules: string[]): string[] {
+  const catalog = ruleMap();
+  const level = catalog.get(rules[0]!)?.level;
+  return [...new Set(rules.filter((r) => catalog.get(r)?.level === level))];
+}
+
 export function toYaml(run: RunOutcome, seed?: { seed: number; path?: string }): string {
   const v = run.violation;
   const personas = Object.fromEntries(personasOf(run.world).map((p) => [p.name, { account: p.account, resource: p.resource }]));
@@ -34,7 +42,7 @@ export function toYaml(run: RunOutcome, seed?: { seed: number; path?: string }):
   else if (v && steps.length > 0) steps[steps.length - 1]!.note = `property invariant ${v.invariant} broken after this step: ${v.message}`;
   const doc = new Document({
     name: `property ${v?.invariant ?? "schedule"}: ${run.steps.length} step(s)`,
-    rules: [...new Set(v?.rules ?? ["R-DEDUP"])],
+    rules: oneLevel(v?.rules ?? ["R-DEDUP"]),
     description: v ? `Found by the property test (test/property). ${v.message}` : "A schedule from the property test.",
     options: run.world.options,
     ...(run.world.archive ? {} : { archive: false }),

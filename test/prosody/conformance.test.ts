@@ -1,14 +1,18 @@
 // The whole scenario suite against a real Prosody 0.12 + mod_cloud_notify (part of `npm test`).
-// Every scenario must pass, or fail exactly as its declared deviation says (the overrides encode
-// what Prosody does), or be skipped by an explicit declaration. Anything else is a finding.
+// Every scenario must pass, or differ exactly as Prosody's expectation file declares, or be skipped
+// because Prosody lacks what it needs (its capabilities). Anything else is a finding.
 import { beforeAll, expect, it } from "vitest";
-import type { RunReport, ScenarioResult } from "../../reports/model.ts";
+import type { RunReport, ScenarioResult } from "../../simulator/results.ts";
 import { createReporters } from "../../reports/index.ts";
-import { loadAll, run } from "../../simulator/runner.ts";
+import { expectationsFor, loadAll, run } from "../../simulator/runner.ts";
+import { unmetNeed } from "../../simulator/scenario/needs.ts";
 import { createProsodyTarget, INSTALL_HINT, prosodyInstalled } from "../../simulator/targets/prosody/index.ts";
 import { describeWithServer } from "../support/require-server.ts";
 
-const scenarios = loadAll(["scenarios"]).flatMap((l) => (l.ok ? [l.scenario] : []));
+const loaded = loadAll(["scenarios"]);
+const scenarios = loaded.flatMap((l) => (l.ok ? [l.scenario] : []));
+const target = createProsodyTarget();
+const declared = expectationsFor(target, loaded)!;
 
 describeWithServer("scenario suite on Prosody 0.12", prosodyInstalled(), INSTALL_HINT, () => {
   let report: RunReport;
@@ -17,7 +21,7 @@ describeWithServer("scenario suite on Prosody 0.12", prosodyInstalled(), INSTALL
   beforeAll(async () => {
     // Reports of this run land in reports/out/prosody/ (a CI artifact).
     const reporters = createReporters({ reportDir: "reports/out/prosody", formats: ["json", "junit", "html"] });
-    report = await run({ paths: ["scenarios"], targets: [createProsodyTarget()], reporters });
+    report = await run({ paths: ["scenarios"], targets: [target], reporters });
     for (const r of report.scenarios) byId.set(r.id, r);
   }, 600_000);
 
@@ -30,10 +34,9 @@ describeWithServer("scenario suite on Prosody 0.12", prosodyInstalled(), INSTALL
       const r = byId.get(s.id);
       expect(r, "no result").toBeDefined();
       const why = r!.findings.map((f) => `${f.check}: ${f.message}\nexpected: ${f.expected ?? ""}\nactual: ${f.actual ?? ""}`).join("\n");
-      const declared = s.on.prosody;
-      const stepDeviation = s.steps.some((st) => st.on.prosody?.deviation);
-      if (declared?.skip) expect(r!.verdict, why).toBe("skipped");
-      else if (declared?.deviation || stepDeviation) expect(r!.verdict, why).toBe("deviation");
+      const entry = declared.scenarios.get(s.key);
+      if (entry?.skip || unmetNeed(s, target.capabilities(), "prosody")) expect(r!.verdict, why).toBe("skipped");
+      else if (entry?.whole || [...(entry?.steps.values() ?? [])].some((d) => d.kind === "deviation")) expect(r!.verdict, why).toBe("deviation");
       else expect(r!.verdict, why).toBe("passed");
     });
   }

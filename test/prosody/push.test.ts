@@ -37,8 +37,8 @@ describeProsody("prosody: pushes over the wire", (ctx) => {
       expect([...formFields(p.el)]).toEqual([
         ["FORM_TYPE", "urn:xmpp:push:summary"],
         ["message-count", "1"],
-        ["pending-subscription-count", undefined], // present, empty
-        ["last-message-sender", undefined], // present, empty
+        ["pending-subscription-count", ""], // present, no <value/>
+        ["last-message-sender", ""], // present, no <value/>
         ["last-message-body", "New Message!"],
       ]);
       expect(p.xml).toContain('<field var="secret"><value>s3cr3t</value></field>');

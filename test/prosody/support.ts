@@ -28,13 +28,8 @@ export function enableIq(jid: string, node: string, secret?: string): Element {
   return xml("iq", { type: "set" }, xml("enable", { xmlns: "urn:xmpp:push:0", jid, node }, form));
 }
 
-/** Field values of a push's summary form, by var. */
-export function formFields(push: Element): Map<string, string | undefined> {
-  const x = push.getChild("pubsub")?.getChild("publish")?.getChild("item")?.getChild("notification", "urn:xmpp:push:0")?.getChild("x", "jabber:x:data");
-  const out = new Map<string, string | undefined>();
-  for (const f of x?.getChildren("field") ?? []) out.set(f.attrs.var!, f.getChildText("value") ?? undefined);
-  return out;
-}
+/** Field values of a push's summary form, by var (the harness's one reader). */
+export { summaryFields as formFields } from "../../simulator/protocol/push-form.ts";
 
 export function pidAlive(pid: number): boolean {
   try {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConsoleReporter, renderSummaryTable } from "../../reports/console.ts";
 import { syntheticReport } from "../support/synthetic-report.ts";
 import { CaptureStream } from "../support/capture-stream.ts";
-import type { RunReport } from "../../reports/model.ts";
+import type { RunReport } from "../../simulator/results.ts";
 
 async function run(report: RunReport, reporter: ConsoleReporter): Promise<void> {
   await reporter.onBegin({ total: report.scenarios.length, targets: report.targets.map((t) => t.name), startedAt: report.startedAt });

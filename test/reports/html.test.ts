@@ -4,7 +4,7 @@ import { renderHtml } from "../../reports/html/render.ts";
 import { buildMatrix, NO_RULE } from "../../reports/html/matrix.ts";
 import { embedJson, toViewData } from "../../reports/html/embed.ts";
 import { syntheticReport, UNCATALOGUED_RULE, HOSTILE_TEXT } from "../support/synthetic-report.ts";
-import type { RunReport } from "../../reports/model.ts";
+import type { RunReport } from "../../simulator/results.ts";
 
 const DATA_TAG = '<script type="application/json" id="report-data">';
 
@@ -64,7 +64,10 @@ describe("renderHtml", () => {
     }
     expect(cells).toEqual(expectedCells(report));
     const rows = [...rest.matchAll(/<tr data-rule="([^"]*)"/g)].map((m) => m[1]);
-    expect(rows).toEqual([...report.rules.map((r) => r.id), UNCATALOGUED_RULE, NO_RULE]);
+    const rank = { "xep-0357": 0, reference: 1, hardening: 2 };
+    const byLevel = [...report.rules].sort((a, b) => rank[a.level] - rank[b.level]).map((r) => r.id);
+    expect(rows).toEqual([...byLevel, UNCATALOGUED_RULE, NO_RULE]);
+    expect([...rest.matchAll(/<tr class="level-head"><th[^>]*>([^<]*)</g)].map((m) => m[1])).toEqual(["XEP-0357 conformance", "agreement with the reference behaviour", "hardening", "Other"]);
   });
 
   it("hides the load section without bench data and draws histograms with it", () => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createReporters, writeReports, renderJson, ConsoleReporter } from "../../reports/index.ts";
-import { Multiplexer } from "../../reports/reporter.ts";
+import { Multiplexer } from "../../simulator/reporter.ts";
 import { syntheticReport } from "../support/synthetic-report.ts";
 import { CaptureStream } from "../support/capture-stream.ts";
 

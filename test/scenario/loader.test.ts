@@ -73,11 +73,22 @@ describe("scenario loader", () => {
     expect(errorsOf(good.replace("push_max_devices: 2", "push_max_devices: -2"))[0]).toMatch(/push_max_devices/);
   });
 
-  it("bad duration, missing required field, per-target override without a reason", () => {
+  it("bad duration, missing required field", () => {
     expect(errorsOf(good.replace("wait: 2s", "wait: 2 seconds"))[0]).toMatch(/^11:\d+ /);
     expect(errorsOf(good.replace("rules: [R-OFFLINE]\n", ""))[0]).toMatch(/missing 'rules'/);
+  });
+
+  it("per-target declarations are not part of a scenario (they live in each target's expectation file)", () => {
     const over = good.replace("  - wait: 2s", "  - wait: 2s\n    on: { prosody: { duration: 3s } }");
-    expect(errorsOf(over).join("\n")).toMatch(/give a deviation reason/);
+    expect(errorsOf(over)[0]).toMatch(/^12:\d+ unknown key 'on'/);
+  });
+
+  it("an unknown rule id is an error at its position, with the nearest known id", () => {
+    expect(errorsOf(good.replace("rules: [R-OFFLINE]", "rules: [R-OFFLIN]"))[0]).toMatch(/^2:9 unknown rule id 'R-OFFLIN'.*R-OFFLINE/);
+  });
+
+  it("a scenario names rules of one level", () => {
+    expect(errorsOf(good.replace("rules: [R-OFFLINE]", "rules: [R-OFFLINE, R-MAM]"))[0]).toMatch(/^2:\d+ .*one level.*R-OFFLINE \(xep-0357\), R-MAM \(reference\)/);
   });
 
   it("a broken document does not stop the others", () => {

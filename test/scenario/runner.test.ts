@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { RunReport } from "../../reports/model.ts";
+import type { Profile, RunReport } from "../../simulator/results.ts";
+import type { Target } from "../../simulator/target.ts";
+import { ENGINE_CAPABILITIES } from "../../simulator/targets/engine/capabilities.ts";
 import { exitCodeOf, run } from "../../simulator/runner.ts";
 import { createEngineTarget } from "../../simulator/targets/engine/index.ts";
 
@@ -31,39 +33,57 @@ async function runDir(d: string, grep?: string): Promise<RunReport> {
 }
 
 describe("runner", () => {
-  it("passes, fails, breaks and declares deviations with the right verdicts and exit code", async () => {
+  it("passes, fails, breaks and skips (a control the target lacks) with the right verdicts and exit code", async () => {
     const d = dirWith({
       "a.yaml": ok,
       "b.yaml": ok.replace("passes", "fails").replace("count: 1", "count: 2"),
-      "c.yaml": "name: broken\nrules: [R-X]\npersonas: {a: {}}\nsteps: [ { nope: 1 } ]\n",
-      "d.yaml": ok.replace("passes", "declared deviation").replace("count: 1", "count: 2") + "on: { engine: { deviation: known to differ here } }\n",
-      "e.yaml": ok.replace("passes", "deviation not observed") + "on: { engine: { deviation: said to differ but does not } }\n",
-      "f.yaml": ok.replace("passes", "skipped").replace("  - connect: alice\n", "  - restart: true\n  - connect: alice\n") + "on: { engine: { skip: not here } }\n",
+      "c.yaml": "name: broken\nrules: [R-OFFLINE]\npersonas: {a: {}}\nsteps: [ { nope: 1 } ]\n",
+      "f.yaml": ok.replace("name: passes", "name: needs a restart\nrules: [R-DEDUP]").replace("rules: [R-OFFLINE]\n", "").replace("  - connect: alice\n", "  - restart: true\n  - connect: alice\n"),
     });
-    const r = await runDir(d);
-    const by = Object.fromEntries(r.scenarios.map((s) => [s.name, s.verdict]));
-    expect(by).toEqual({
-      passes: "passed",
-      fails: "failed",
-      broken: "broken",
-      "declared deviation": "deviation",
-      "deviation not observed": "failed",
-      skipped: "skipped",
-    });
-    expect(r.stats).toEqual({ passed: 1, failed: 2, deviation: 1, broken: 1, skipped: 1 });
-    expect(exitCodeOf(r)).toBe(1);
-    const failed = r.scenarios.find((s) => s.name === "fails")!;
+    const engine = createEngineTarget();
+    const noRestart: Target = {
+      ...engine,
+      capabilities: () => ({ ...ENGINE_CAPABILITIES, controls: { ...ENGINE_CAPABILITIES.controls, restart: { ok: false, reason: "this server cannot be restarted here" } } }),
+    };
+    let r: RunReport | undefined;
+    await run({ paths: [d], targets: [noRestart], reporters: [{ onEnd: (x) => void (r = x) }] });
+    const by = Object.fromEntries(r!.scenarios.map((s) => [s.name, s.verdict]));
+    expect(by).toEqual({ passes: "passed", fails: "failed", broken: "broken", "needs a restart": "skipped" });
+    expect(r!.scenarios.find((s) => s.name === "needs a restart")!.skipReason).toBe("needs the restart control: this server cannot be restarted here");
+    expect(r!.stats).toEqual({ passed: 1, failed: 1, deviation: 0, broken: 1, skipped: 1 });
+    expect(r!.targets[0]!.levels!["xep-0357"]).toEqual({ passed: 1, failed: 1, deviation: 0, broken: 0, skipped: 0 });
+    expect(exitCodeOf(r!)).toBe(1);
+    const failed = r!.scenarios.find((s) => s.name === "fails")!;
     expect(failed.findings[0]).toMatchObject({ check: "push-count", expected: "2", location: { line: 10, col: 5 } });
     expect(failed.timeline.some((e) => e.kind === "push")).toBe(true);
   });
 
-  it("a per-target override replaces the whole push-count group (count → at-most)", async () => {
-    const over = ok.replace("passes", "override").replace(
-      "  - expect-pushes: { count: 1 }\n",
-      "  - expect-pushes: { count: 5 }\n    on: { engine: { deviation: one push here, at-most: 1, at-least: 1 } }\n",
-    );
-    const r = await runDir(dirWith({ "o.yaml": over }));
-    expect(r.scenarios.map((s) => [s.name, s.verdict])).toEqual([["override", "deviation"]]);
+  it("an option the target cannot set skips the scenario before its first step, naming the option", async () => {
+    const d = dirWith({ "a.yaml": ok.replace("personas:", "options: { push_max_errors: 3 }\npersonas:") });
+    const engine = createEngineTarget();
+    const fixed: Target = {
+      ...engine,
+      capabilities: () => ({ ...ENGINE_CAPABILITIES, options: { ...ENGINE_CAPABILITIES.options, push_max_errors: { ok: false, reason: "no such setting", value: 1 } } }),
+    };
+    let r: RunReport | undefined;
+    await run({ paths: [d], targets: [fixed], reporters: [{ onEnd: (x) => void (r = x) }] });
+    expect(r!.scenarios[0]).toMatchObject({ verdict: "skipped", skipReason: "sets push_max_errors: 3, which engine cannot set (engine has 1): no such setting", timeline: [] });
+  });
+
+  it("a profile decides what fails the run; results outside it are informational", async () => {
+    const d = dirWith({ "h.yaml": ok.replace("rules: [R-OFFLINE]", "rules: [R-DEDUP-EXPIRY]").replace("count: 1", "count: 2") });
+    const at = async (profile?: Profile) => {
+      let r: RunReport | undefined;
+      await run({ paths: [d], targets: [createEngineTarget()], reporters: [{ onEnd: (x) => void (r = x) }], ...(profile && { profile }) });
+      return r!;
+    };
+    const reference = await at(); // the engine's default profile
+    expect(reference.targets[0]!.profile).toBe("reference");
+    expect(reference.scenarios[0]).toMatchObject({ verdict: "failed", level: "hardening", counted: false });
+    expect(exitCodeOf(reference)).toBe(0);
+    const all = await at("all");
+    expect(all.scenarios[0]!.counted).toBe(true);
+    expect(exitCodeOf(all)).toBe(1);
   });
 
   it("exit code 0 when everything passes; --grep filters", async () => {

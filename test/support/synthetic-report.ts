@@ -2,8 +2,8 @@
 // prosody), so 2n scenario runs with every verdict, findings with expected/actual and locations,
 // timelines with stanzas and pushes. Patterns are by index, so any n >= 12 has every verdict on
 // prosody and a failure on the engine.
-import type { BenchReport, Finding, RuleInfo, RunReport, ScenarioResult, Verdict } from "../../reports/model.ts";
-import { emptyStats } from "../../reports/model.ts";
+import type { BenchReport, Finding, RuleInfo, RunReport, ScenarioResult, Verdict } from "../../simulator/results.ts";
+import { emptyStats } from "../../simulator/results.ts";
 import type { TraceEvent } from "../../simulator/trace.ts";
 
 export interface SyntheticOptions {
@@ -15,17 +15,17 @@ export interface SyntheticOptions {
 }
 
 export const SYNTHETIC_RULES: RuleInfo[] = [
-  { id: "R-ENABLE", title: "An enable IQ with a valid node registers the device and is answered with a result", family: "registration" },
-  { id: "R-DISABLE", title: "A disable IQ removes the registration (one node, or all nodes of the app server)", family: "registration" },
-  { id: "R-PUSH-OFFLINE", title: "A message to an account with no online resource triggers one push per registration", family: "delivery" },
-  { id: "R-PUSH-HIBERNATE", title: "A message to a hibernated stream-management session triggers a push", family: "delivery" },
-  { id: "R-SUMMARY", title: "The push carries a urn:xmpp:push:summary form with message-count and last-message-sender", family: "payload" },
-  { id: "R-BODY", title: "The message body is included only when the server is configured to include it", family: "payload" },
-  { id: "R-ERROR-DISABLE", title: "An error reply from the app server eventually disables the registration", family: "errors" },
-  { id: "R-MAX-DEVICES", title: "Registrations beyond push_max_devices evict the oldest one", family: "limits" },
-  { id: "R-VETO-REG", title: "A server-side veto rejects the enable IQ with the configured error", family: "hooks" },
-  { id: "R-VETO-PUSH", title: "A server-side veto suppresses the push", family: "hooks" },
-  { id: "R-UNUSED", title: "A catalog rule no scenario covers yet (keeps an empty matrix row)", family: "coverage" },
+  { id: "R-ENABLE", title: "An enable IQ with a valid node registers the device and is answered with a result", level: "xep-0357", section: "5", keyword: "SHOULD", family: "registration" },
+  { id: "R-DISABLE", title: "A disable IQ removes the registration (one node, or all nodes of the app server)", level: "xep-0357", section: "6", keyword: "MUST", family: "registration" },
+  { id: "R-PUSH-OFFLINE", title: "A message to an account with no online resource triggers one push per registration", level: "xep-0357", section: "7", keyword: "SHOULD", family: "delivery" },
+  { id: "R-PUSH-HIBERNATE", title: "A message to a hibernated stream-management session triggers a push", level: "reference", family: "delivery" },
+  { id: "R-SUMMARY", title: "The push carries a urn:xmpp:push:summary form with message-count and last-message-sender", level: "reference", family: "payload" },
+  { id: "R-BODY", title: "The message body is included only when the server is configured to include it", level: "reference", family: "payload" },
+  { id: "R-ERROR-DISABLE", title: "An error reply from the app server eventually disables the registration", level: "reference", family: "errors" },
+  { id: "R-MAX-DEVICES", title: "Registrations beyond push_max_devices evict the oldest one", level: "hardening", family: "limits" },
+  { id: "R-VETO-REG", title: "A server-side veto rejects the enable IQ with the configured error", level: "reference", family: "hooks" },
+  { id: "R-VETO-PUSH", title: "A server-side veto suppresses the push", level: "reference", family: "hooks" },
+  { id: "R-UNUSED", title: "A catalog rule no scenario covers yet (keeps an empty matrix row)", level: "hardening", family: "coverage" },
 ];
 const USED_RULES = SYNTHETIC_RULES.slice(0, -1).map((r) => r.id);
 /** Used by some scenarios but absent from the catalog: the matrix must still show it. */

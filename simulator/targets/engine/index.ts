@@ -113,6 +113,7 @@ export class EngineSession implements TargetSession {
 export function createEngineTarget(): Target {
   return {
     name: "engine",
+    defaultProfile: "reference",
     parallelism: 1,
     async available() {
       return { ok: true };

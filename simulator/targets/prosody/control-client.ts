@@ -5,7 +5,7 @@ import type { Element } from "@xmpp/xml";
 import type { HookSpec } from "../../target.ts";
 import { ComponentLink } from "../../wire/component-link.ts";
 import { within } from "../../wire/bounded.ts";
-import { errorOf } from "../../wire/stanza-summary.ts";
+import { errorOf } from "../../protocol/stanza-error.ts";
 import type { ServerEvent, ServerProbe, SessionState } from "../../wire/wire-server.ts";
 
 export const NS_CONTROL = "urn:pushlab:control:0";

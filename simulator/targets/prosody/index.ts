@@ -2,6 +2,7 @@
 // that the harness starts itself (see simulator/wire/ for the parts).
 import { accessSync, constants, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
 import type { Target, TargetCapabilities, TargetInfo, TargetSession, WorldSpec } from "../../target.ts";
 import { prosodyCapabilities } from "./capabilities.ts";
@@ -48,8 +49,12 @@ function prosodyVersion(): string {
   }
 }
 
+export const PROSODY_EXPECTATIONS = fileURLToPath(new URL("./expectations.yaml", import.meta.url));
+
 export class ProsodyTarget implements Target {
   readonly name = "prosody";
+  readonly defaultProfile = "reference" as const;
+  readonly expectationsFile = PROSODY_EXPECTATIONS;
   readonly parallelism: number;
   private readonly prepared = new Map<string, HostSpec>();
   private server?: ProsodyServer;

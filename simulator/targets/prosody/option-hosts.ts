@@ -1,11 +1,9 @@
 // Scenario options → one Prosody VirtualHost per distinct option set, so scenarios with
 // different module options can run side by side on one server process.
 import { createHash } from "node:crypto";
+import { effectiveOptions } from "../../options.ts";
 import type { ScenarioOptions, WorldSpec } from "../../target.ts";
-
-/** Short defaults so hibernation and ack-delay rules play out in seconds. */
-export const DEFAULT_HIBERNATION_S = 6;
-export const DEFAULT_ACK_DELAY_S = 3;
+import { PROSODY_OPTIONS } from "./capabilities.ts";
 
 export interface HostSpec {
   name: string; // the VirtualHost, e.g. o1a2b3c4d.localhost
@@ -14,26 +12,14 @@ export interface HostSpec {
   options: Record<string, boolean | number | string>; // module options as Prosody names them
 }
 
-const MODULE_OPTIONS: (keyof ScenarioOptions)[] = [
-  "push_notification_with_body",
-  "push_notification_with_sender",
-  "push_max_errors",
-  "push_notification_important_body",
-  "push_max_devices",
-  "push_max_hibernation_timeout",
-  "smacks_max_ack_delay",
-  "smacks_hibernation_time",
-];
+/** The vocabulary's options Prosody can set, each under its own (identical) name. */
+const MODULE_OPTIONS = (Object.keys(PROSODY_OPTIONS) as (keyof ScenarioOptions)[]).filter((k) => PROSODY_OPTIONS[k].ok);
 
+/** Every settable option at the scenario's value or the vocabulary's default, as on any target. */
 export function hostFor(world: Pick<WorldSpec, "options" | "archive">): HostSpec {
-  const options: Record<string, boolean | number | string> = {
-    smacks_hibernation_time: DEFAULT_HIBERNATION_S,
-    smacks_max_ack_delay: DEFAULT_ACK_DELAY_S,
-  };
-  for (const k of MODULE_OPTIONS) {
-    const v = world.options[k];
-    if (v !== undefined) options[k] = v;
-  }
+  const all = effectiveOptions(world.options);
+  const options: Record<string, boolean | number | string> = {};
+  for (const k of MODULE_OPTIONS) options[k] = all[k];
   const sorted = Object.keys(options).sort().map((k) => [k, options[k]]);
   const key = JSON.stringify({ archive: world.archive, options: sorted });
   const hash = createHash("sha1").update(key).digest("hex").slice(0, 8);

@@ -1,6 +1,6 @@
 // One reporter interface fed by runner events (Playwright's model): every hook optional; a reporter
 // that throws is reported as an error by the multiplexer, never crashes the run.
-import type { RunReport, ScenarioResult, TargetSummary } from "./model.ts";
+import type { RunReport, ScenarioResult, TargetSummary } from "./results.ts";
 
 export interface RunBeginInfo {
   total: number; // scenario runs planned (scenarios × targets)
