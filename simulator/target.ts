@@ -41,7 +41,7 @@ export interface WorldSpec {
    * shares one server between scenarios may give such a world a server of its own, so that
    * restarting it or breaking its storage disturbs no other scenario.
    */
-  needs?: ("restart" | "store-failure")[];
+  needs?: ("restart" | "store-failure" | "app-offline")[];
 }
 
 export interface HookSpec {
@@ -84,6 +84,11 @@ export interface PersonaHandle {
   csi(state: "active" | "inactive"): Promise<void>;
   /** Every stanza this persona received, in order. */
   readonly received: Element[];
+  /**
+   * How the server ended this persona's stream, when it did (not we): the stream error's
+   * condition (RFC 6120 §4.9.3), or none for a plain close. Undefined while the stream is ours.
+   */
+  readonly serverClosed: { streamError?: string } | undefined;
 }
 
 /** What the fake app server answers to a push. Rules are checked newest first; default: result. */
@@ -92,6 +97,7 @@ export interface AppBehaviour {
   pushes?: [number, number]; // only push numbers first..last (1-based, per app server)
   reply: "result" | "silence" | { error: { type: string; condition: string } };
   from?: "self" | "spoofed"; // spoofed: the reply comes from another JID
+  delayMs?: number; // answer this long after the push arrived
 }
 
 export interface PushRecord {
@@ -116,6 +122,8 @@ export interface ServerControls {
   restart?(): Promise<void>; // restart the server, keeping its storage
   storeFailure?(on: boolean): Promise<void>; // make registration writes fail
   ping?(account: string /* the scenario's account name */, nodes?: { jid: string; node?: string }[]): Promise<void>; // cloud-notify-ping
+  /** Disconnects (false) or reconnects (true) an app server's component from the server. */
+  appConnection?(app: string, online: boolean): Promise<void>;
 }
 
 export interface TargetSession {
@@ -137,7 +145,7 @@ export interface TargetSession {
 export type Support = { ok: true; note?: string } | { ok: false; reason: string };
 
 /** Server controls scenario steps use (restart, store, ping) and the world's veto hooks. */
-export type ControlName = "restart" | "store-failure" | "ping" | "veto-hooks";
+export type ControlName = "restart" | "store-failure" | "ping" | "veto-hooks" | "app-offline";
 
 /** Server features a scenario may rely on beyond the XEP-0357 basics. */
 export type FeatureName = "archive-off" | "carbons" | "csi";

@@ -12,7 +12,7 @@ import { formatMs } from "./duration.ts";
 import { ScenarioError } from "./errors.ts";
 import type { StepArgs } from "./model.ts";
 import { matchPush, type PushMatch } from "./push-match.ts";
-import { disableIq, discoInfoIq, enableIq } from "./stanzas.ts";
+import { disableIq, discoInfoIq, enableIq, removeAccountIq, type FormSpec } from "./stanzas.ts";
 import { address, app, enableJid, ms, persona, resolveVars, type StepContext } from "./step-context.ts";
 
 export const IQ_TIMEOUT_MS = 5000;
@@ -63,31 +63,73 @@ const iqCheck = (what: string, build: (ctx: StepContext, a: StepArgs) => Element
   describe: describeOutcome,
 });
 
-// ---- disco ---------------------------------------------------------------------------------
+// ---- disco ----------------------------------------------------------------------------------
 
 const disco: CheckAction<IqOutcome> = {
-  expectationKeys: ["expect", "expect-features"],
+  expectationKeys: ["expect", "expect-features", "expect-no-features", "expect-identities"],
   observe: async (ctx, [a]) => {
     const p = persona(ctx, a!.persona);
-    return p.iq(discoInfoIq(p.bareJid), IQ_TIMEOUT_MS);
+    const to = a!["omit-to"] ? undefined : typeof a!.to === "string" ? address(ctx, a!.to) : p.bareJid;
+    return p.iq(discoInfoIq(to), IQ_TIMEOUT_MS);
   },
   judge: (_ctx, a, o) => {
     const reply = judgeReply(o, a.expect, "disco#info");
     if (reply) return reply;
-    const features = o.type === "result" ? discoFeatures(o.xml) : [];
+    const info = o.type === "result" ? discoInfo(o.xml) : { features: [], identities: [] };
+    const listing = () => (o.type === "result" ? [...info.identities.map((i) => `identity ${i}`), ...info.features].join("\n") || "(nothing)" : describeOutcome(o));
     for (const f of (a["expect-features"] as string[] | undefined) ?? []) {
-      if (!features.includes(f)) return { check: "disco-feature", message: `disco#info lacks feature ${f}`, expected: f, actual: features.join("\n") || describeOutcome(o) };
+      if (!info.features.includes(f)) return { check: "disco-feature", message: `disco#info lacks feature ${f}`, expected: f, actual: listing() };
+    }
+    for (const f of (a["expect-no-features"] as string[] | undefined) ?? []) {
+      if (info.features.includes(f)) return { check: "disco-feature", message: `disco#info lists feature ${f}, which it must not`, expected: `no ${f}`, actual: listing() };
+    }
+    for (const id of (a["expect-identities"] as { category: string; type: string }[] | undefined) ?? []) {
+      const want = `${id.category}/${id.type}`;
+      if (!info.identities.includes(want)) return { check: "disco-identity", message: `disco#info lacks identity ${want}`, expected: want, actual: listing() };
     }
     return null;
   },
-  describe: (o) => (o.type === "result" ? `features: ${discoFeatures(o.xml).join(", ") || "(none)"}` : describeOutcome(o)),
+  describe: (o) => {
+    if (o.type !== "result") return describeOutcome(o);
+    const info = discoInfo(o.xml);
+    return `identities: ${info.identities.join(", ") || "(none)"}; features: ${info.features.join(", ") || "(none)"}`;
+  },
 };
 
-function discoFeatures(xmlText: string): string[] {
-  const el = parseXml(xmlText);
-  const q = el?.getChild("query", XMPP_NS.discoInfo);
-  return (q?.getChildren("feature") ?? []).map((f) => f.attrs.var ?? "").filter(Boolean);
+function discoInfo(xmlText: string): { features: string[]; identities: string[] } {
+  const q = parseXml(xmlText)?.getChild("query", XMPP_NS.discoInfo);
+  return {
+    features: (q?.getChildren("feature") ?? []).map((f) => f.attrs.var ?? "").filter(Boolean),
+    identities: (q?.getChildren("identity") ?? []).map((i) => `${i.attrs.category ?? ""}/${i.attrs.type ?? ""}`),
+  };
 }
+
+// ---- the server closing a stream -----------------------------------------------------------
+
+interface CloseObservation {
+  persona: string;
+  closed: { streamError?: string } | undefined;
+  waitedMs: number;
+}
+
+const expectDisconnect: CheckAction<CloseObservation> = {
+  expectationKeys: ["within", "stream-error"],
+  async observe(ctx, candidates) {
+    const p = persona(ctx, candidates[0]!.persona);
+    const window = Math.max(...candidates.map((a) => ms(a.within, DEFAULT_WINDOW_MS)));
+    const t0 = ctx.session.now();
+    await ctx.session.waitFor(() => p.serverClosed !== undefined, window);
+    return { persona: p.name, closed: p.serverClosed, waitedMs: ctx.session.now() - t0 };
+  },
+  judge: (_ctx, a, obs) => {
+    const want = a["stream-error"] as string | undefined;
+    const got = obs.closed ? obs.closed.streamError ?? "none" : undefined;
+    if (got === undefined) return { check: "disconnect", message: `the server did not close ${obs.persona}'s stream`, expected: `closed${want ? ` (${want})` : ""}`, actual: `still open after ${formatMs(obs.waitedMs)}` };
+    if (want !== undefined && want !== got) return { check: "stream-error", message: `${obs.persona}'s stream ended with another stream error`, expected: want, actual: got };
+    return null;
+  },
+  describe: (obs) => (obs.closed ? `closed by the server${obs.closed.streamError ? ` with stream error ${obs.closed.streamError}` : " without a stream error"}` : `still open after ${formatMs(obs.waitedMs)}`),
+};
 
 // ---- raw stanza ----------------------------------------------------------------------------
 
@@ -252,9 +294,13 @@ function matching(ctx: StepContext, a: StepArgs, els: Element[]): Element[] {
 // ---- the registry --------------------------------------------------------------------------
 
 export const CHECKS: Record<string, CheckAction<any>> = {
-  enable: iqCheck("enable", (ctx, a) => enableIq(enableJid(ctx, a), a.node as string | undefined, a["publish-options"] as Record<string, string> | undefined)),
+  enable: iqCheck("enable", (ctx, a) =>
+    enableIq(enableJid(ctx, a), a.node as string | undefined, a["publish-options"] as Record<string, string> | undefined, a["publish-options-form"] as FormSpec | undefined),
+  ),
   disable: iqCheck("disable", (ctx, a) => disableIq(enableJid(ctx, a), a.node as string | undefined)),
   disco,
+  "remove-account": iqCheck("account removal", () => removeAccountIq()),
+  "expect-disconnect": expectDisconnect,
   stanza,
   resume,
   "expect-pushes": expectPushes,

@@ -8,9 +8,11 @@ import type { SourceLocation } from "../results.ts";
 import { parseDuration } from "./duration.ts";
 import type { BrokenScenario, LoadError, Loaded, Scenario, Step, StepArgs } from "./model.ts";
 import { checkSemantics } from "./semantics.ts";
+import { SCENARIO_SCHEMA } from "./schema.ts";
 import { ruleMap } from "../rules-catalog.ts";
 
-const schema = JSON.parse(readFileSync(new URL("../../scenarios/scenario.schema.json", import.meta.url), "utf8"));
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const schema = SCENARIO_SCHEMA as any;
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validate = ajv.compile(schema);
 
@@ -130,6 +132,7 @@ function toStep(raw: Record<string, unknown>, index: number, nodeAt: (p: (string
   let args: StepArgs;
   if (action === "wait") args = { duration: value };
   else if (action === "restart") args = {};
+  else if (action === "app-offline" || action === "app-online") args = { name: value };
   else if (typeof value === "string") args = { persona: value };
   else args = { ...(value as StepArgs) };
   return { index, action, args, ...(typeof raw.note === "string" && { note: raw.note }), loc: nodeAt(["steps", index]) };

@@ -16,6 +16,7 @@ export function needsOf(s: Scenario): ScenarioNeeds {
     if (st.action === "restart") controls.add("restart");
     if (st.action === "store") controls.add("store-failure");
     if (st.action === "ping") controls.add("ping");
+    if (st.action === "app-offline" || st.action === "app-online") controls.add("app-offline");
     if (st.action === "csi") features.add("csi");
     if (st.action === "connect" && st.args.carbons === true) features.add("carbons");
   }

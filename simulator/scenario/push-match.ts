@@ -47,7 +47,9 @@ export function matchPush(push: Element, m: PushMatch): Mismatch[] {
   };
   eq("to", m.to, push.attrs.to);
   eq("from", m.from, push.attrs.from);
-  eq("node", m.node, pushNode(push));
+  if (m.node === "absent") {
+    if (pushNode(push) !== undefined) out.push({ what: "node", expected: "no node attribute", actual: show(pushNode(push)) });
+  } else eq("node", m.node, pushNode(push));
   const note = notificationOf(push);
   if (m.notification === "present" && !note) out.push({ what: "notification", expected: `<notification xmlns='${XMPP_NS.push}'/> in the item`, actual: "(none)" });
   if (m.notification === "absent" && note) out.push({ what: "notification", expected: "absent", actual: note.toString() });

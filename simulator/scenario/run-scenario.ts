@@ -22,7 +22,8 @@ let worldSeq = 0;
 
 export function worldOf(s: Scenario): WorldSpec {
   const slug = s.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 24).replace(/-+$/, "");
-  const needs = [...new Set(s.steps.flatMap((st) => (st.action === "restart" ? ["restart" as const] : st.action === "store" ? ["store-failure" as const] : [])))];
+  const server = { restart: "restart", store: "store-failure", "app-offline": "app-offline", "app-online": "app-offline" } as const;
+  const needs = [...new Set(s.steps.flatMap((st) => (st.action in server ? [server[st.action as keyof typeof server]] : [])))];
   return {
     scenarioId: `${slug}-${++worldSeq}`,
     options: s.options,

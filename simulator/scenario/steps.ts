@@ -44,8 +44,11 @@ export const ACTIONS: Record<string, Action> = {
     if (typeof a.node === "string") rule.node = a.node;
     if (Array.isArray(a.pushes)) rule.pushes = [a.pushes[0] as number, a.pushes[1] as number];
     if (a.from === "spoofed" || a.from === "self") rule.from = a.from;
+    if (a.delay !== undefined) rule.delayMs = ms(a.delay, 0);
     app(ctx, a.name).behave(rule);
   },
+  "app-offline": async (ctx, a) => needControl(ctx, "disconnect an app server", ctx.session.controls.appConnection)(app(ctx, a.name).name, false),
+  "app-online": async (ctx, a) => needControl(ctx, "reconnect an app server", ctx.session.controls.appConnection)(app(ctx, a.name).name, true),
   restart: async (ctx) => needControl(ctx, "restart the server", ctx.session.controls.restart)(),
   store: async (ctx, a) => needControl(ctx, "make storage fail", ctx.session.controls.storeFailure)(a["fail-writes"] === true),
   ping: async (ctx, a) => {

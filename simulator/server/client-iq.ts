@@ -13,7 +13,11 @@ export interface IqContext {
   bareJid: string; // the session's account
   engine: PushEngine;
   archive: boolean;
+  /** XEP-0077 <remove/> was accepted: the server removes the account after the reply. */
+  removeAccount: () => void;
 }
+
+const NS_REGISTER = "jabber:iq:register";
 
 function discoResult(iq: Element, identity: { category: string; type: string }, features: string[]): Element {
   const r = resultReply(iq);
@@ -36,7 +40,12 @@ export function answerClientIq(ctx: IqContext, s: SimSession, iq: Element): Elem
       const features = [NS.discoInfo, ...ctx.engine.accountFeatures(), ...(ctx.archive ? ["urn:xmpp:mam:2"] : [])];
       return discoResult(iq, { category: "account", type: "registered" }, features);
     }
-  } else if (to === ctx.domain) {
+  }
+  if ((!to || to === ctx.domain) && type === "set" && payload?.name === "query" && payload.attrs.xmlns === NS_REGISTER && payload.getChild("remove")) {
+    ctx.removeAccount();
+    return resultReply(iq);
+  }
+  if (to === ctx.domain) {
     if (type === "get" && payload?.name === "ping") return resultReply(iq);
     if (discoGet) return discoResult(iq, { category: "server", type: "im" }, SERVER_FEATURES);
   }

@@ -63,12 +63,13 @@ export class SimAppServer implements AppServerHandle {
     const xmlText = el.toString();
     this.pushes.push({ t: this.clock.now(), id: el.attrs.id ?? "", from: el.attrs.from ?? "", to: el.attrs.to ?? "", node, xml: xmlText, el });
     this.trace.add("push", this.name, { text: `push #${this.pushes.length} to node ${node ?? "(none)"}`, xml: xmlText });
-    const reply = replyFor(el, pickBehaviour(this.rules, this.pushes.length, node), this.jid);
+    const rule = pickBehaviour(this.rules, this.pushes.length, node);
+    const reply = replyFor(el, rule, this.jid);
     if (!reply) {
       this.trace.add("app-reply", this.name, { text: "no answer (silence)" });
       return;
     }
-    this.clock.setTimer(APP_REPLY_LATENCY_MS, () => {
+    this.clock.setTimer(APP_REPLY_LATENCY_MS + (rule?.delayMs ?? 0), () => {
       this.trace.add("app-reply", this.name, { text: `answered ${reply.attrs.type}`, xml: reply.toString() });
       this.answer(reply);
     });

@@ -7,12 +7,15 @@ import { PushEngine, type PushInfo } from "../../engine/engine.ts";
 import type { PushOptions } from "../../engine/options.ts";
 import type { Clock, EngineHooks, KeyedStanza, Logger, ServerPort } from "../../engine/ports.ts";
 import { errorReply } from "../../engine/replies.ts";
-import type { RegistrationStore } from "../../engine/store.ts";
+import { emptyRecord, type RegistrationStore } from "../../engine/store.ts";
 import { SimSession } from "./sim-session.ts";
 import { MessageRouter } from "./message-router.ts";
 import { answerClientIq } from "./client-iq.ts";
 import { csiUrgent } from "./stanza-rules.ts";
 import { unwrapCarbon } from "../../engine/classify.ts";
+
+/** Stanzas from clients larger than this end the stream with policy-violation (Prosody's c2s_stanza_size_limit). */
+export const STANZA_SIZE_LIMIT = 256 * 1024;
 
 export interface SmacksSettings {
   hibernationTime: number; // seconds (smacks_hibernation_time)
@@ -40,6 +43,7 @@ export class SimServer {
   private readonly accounts = new Set<string>();
   private readonly sessions = new Map<string, SimSession>();
   private readonly apps = new Map<string, (el: Element) => void>();
+  private readonly offlineApps = new Set<string>();
   private stanzaSeq = 0;
   private sessionSeq = 0;
   private readonly note: (text: string) => void;
@@ -84,7 +88,7 @@ export class SimServer {
     // lost but stored offline (and pushed, by the engine that is still running).
     for (const s of [...this.sessions.values()]) {
       if (s.state === "hibernated") this.engine.hibernationEnded(s.view(), false);
-      this.endSession(s, "server shutting down");
+      this.endSession(s, "server shutting down", "system-shutdown");
     }
     this.engine = this.makeEngine();
     this.note("server restarted (registrations and error counts kept in the store)");
@@ -96,6 +100,29 @@ export class SimServer {
 
   addApp(jid: string, inbox: (el: Element) => void): void {
     this.apps.set(jid, inbox);
+  }
+
+  /** An app server's component leaves (false) or comes back (true). */
+  setAppOnline(jid: string, online: boolean): void {
+    if (online) this.offlineApps.delete(jid);
+    else this.offlineApps.add(jid);
+    this.note(`component ${jid} ${online ? "connected again" : "disconnected"}`);
+  }
+
+  /** XEP-0077 <remove/>: the account, its stored data (push registrations too) and its sessions go. */
+  removeAccount(user: string): void {
+    const u = user.toLowerCase();
+    if (!this.accounts.delete(u)) return;
+    try {
+      this.cfg.store.save(u, emptyRecord());
+    } catch (e) {
+      this.note(`${u}: purging stored data failed: ${(e as Error).message}`);
+    }
+    for (const s of this.sessionsOf(u)) {
+      if (s.state === "hibernated") this.engine.hibernationEnded(s.view(), false);
+      this.endSession(s, "account removed", "not-authorized");
+    }
+    this.note(`${u}@${this.domain}: account removed with its stored data`);
   }
 
   bareJid(user: string): string {
@@ -132,6 +159,13 @@ export class SimServer {
   private sendFromServer(stanza: Element): void {
     const to = stanza.attrs.to ?? "";
     const app = this.apps.get(to);
+    if (app && this.offlineApps.has(to) && stanza.name === "iq" && stanza.attrs.type === "set") {
+      // As Prosody's mod_component does for a component that is not connected.
+      this.note(`component ${to} is not connected: bounced`);
+      const bounce = errorReply(xml("iq", { id: stanza.attrs.id, from: this.domain, to }), "wait", "remote-server-timeout", "Component unavailable");
+      this.cfg.clock.setTimer(0, () => this.engine.handleAppReply(bounce));
+      return;
+    }
     if (app) return app(stanza);
     // Nobody there: bounce as a remote server would (counts as an error from that JID).
     if (stanza.name === "iq" && stanza.attrs.type === "set") {
@@ -157,7 +191,7 @@ export class SimServer {
     if (!this.accounts.has(u)) throw new Error(`no account ${user}@${this.domain}`);
     const full = `${u}@${this.domain}/${resource}`;
     // A new session with the same full JID replaces the old one (resource conflict).
-    for (const s of this.sessionsOf(u)) if (s.resource === resource) this.endSession(s, "replaced by a new session");
+    for (const s of this.sessionsOf(u)) if (s.resource === resource) this.endSession(s, "replaced by a new session", "conflict");
     const s = new SimSession(`s${++this.sessionSeq}`, u, resource, full, deliver);
     this.sessions.set(s.id, s);
     this.note(`${full}: session bound`);
@@ -214,11 +248,13 @@ export class SimServer {
     });
   }
 
-  private endSession(s: SimSession, why: string): void {
+  private endSession(s: SimSession, why: string, streamError?: string): void {
     s.hibernationTimer?.cancel();
     s.ackTimer?.cancel();
     s.state = "closed";
     s.deliverToClient = null;
+    if (streamError !== undefined) s.onServerClose?.(streamError);
+    s.onServerClose = null;
     this.sessions.delete(s.id);
     this.engine.sessionClosed(s.id);
     this.note(`${s.fullJid}: session ended (${why})`);
@@ -298,6 +334,8 @@ export class SimServer {
   /** A stanza sent by the client of session s. Malformed input is answered or dropped. */
   fromClient(s: SimSession, el: Element): void {
     if (s.state !== "live") return;
+    const size = Buffer.byteLength(el.toString());
+    if (size > STANZA_SIZE_LIMIT) return this.endSession(s, `stanza of ${size} bytes over the ${STANZA_SIZE_LIMIT}-byte limit`, "policy-violation");
     el.attrs.from = s.fullJid; // the server stamps the sender
     if (el.name === "iq") return this.clientIq(s, el);
     if (el.name === "presence") return this.clientPresence(s, el);
@@ -310,9 +348,11 @@ export class SimServer {
   }
 
   private clientIq(s: SimSession, iq: Element): void {
-    const ctx = { domain: this.domain, bareJid: this.bareJid(s.user), engine: this.engine, archive: this.cfg.archive };
+    let removal = false;
+    const ctx = { domain: this.domain, bareJid: this.bareJid(s.user), engine: this.engine, archive: this.cfg.archive, removeAccount: () => void (removal = true) };
     const reply = answerClientIq(ctx, s, iq);
     if (reply) this.reply(s, reply);
+    if (removal) this.removeAccount(s.user); // after the result reached the client, as Prosody does
   }
 
   private clientPresence(s: SimSession, p: Element): void {

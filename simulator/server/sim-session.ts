@@ -28,6 +28,9 @@ export class SimSession {
     public deliverToClient: ((el: Element) => void) | null,
   ) {}
 
+  /** Told when the server ends the stream (not the client): the stream error, if any. */
+  onServerClose: ((streamError?: string) => void) | null = null;
+
   view(): SessionView {
     return { id: this.id, user: this.user, resource: this.resource, state: this.state === "hibernated" ? "hibernated" : "live" };
   }

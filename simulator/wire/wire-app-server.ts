@@ -11,6 +11,8 @@ import { ComponentLink } from "./component-link.ts";
 import { wireLog } from "./log.ts";
 
 const log = wireLog("app-server");
+/** A delayed answer never waits longer than the scenario time limit (3 min). */
+const MAX_REPLY_DELAY_MS = 180_000;
 
 function bare(jid: string | undefined): string {
   return (jid ?? "").split("/")[0]!.toLowerCase();
@@ -64,8 +66,15 @@ export class WireAppServer implements AppServerHandle {
         ? xml("iq", { type: "result", id: rec.id, to: rec.from, from })
         : xml("iq", { type: "error", id: rec.id, to: rec.from, from }, xml("error", { type: reply.error.type }, xml(reply.error.condition, { xmlns: XMPP_NS.stanzaErrors })));
     const what = reply === "result" ? "result" : `error ${reply.error.type}/${reply.error.condition}`;
-    this.trace.add("app-reply", this.name, { text: `push #${n}: ${what}${from !== this.jid ? ` from ${from} (spoofed)` : ""}`, xml: answer.toString() });
-    this.gateway.send(answer).catch((e: Error) => this.trace.add("note", this.name, { text: `reply to push #${n} not sent: ${e.message}` }));
+    const send = () => {
+      this.trace.add("app-reply", this.name, { text: `push #${n}: ${what}${from !== this.jid ? ` from ${from} (spoofed)` : ""}`, xml: answer.toString() });
+      this.gateway.send(answer).catch((e: Error) => this.trace.add("note", this.name, { text: `reply to push #${n} not sent: ${e.message}` }));
+    };
+    const delay = rule?.delayMs ?? 0;
+    if (delay <= 0) return send();
+    this.trace.add("note", this.name, { text: `push #${n}: answering in ${delay} ms` });
+    const timer = setTimeout(send, Math.min(delay, MAX_REPLY_DELAY_MS));
+    timer.unref();
   }
 }
 

@@ -51,6 +51,8 @@ export class WirePersona implements PersonaHandle {
   private ackOwed = false;
   private lastError = "";
   private lostReason = "";
+  private streamError: string | undefined;
+  private closedByServer: { streamError?: string } | undefined;
   private leaving = false; // we are closing or dropping the link ourselves
   private inSetup = false; // connect() running: its own iq replies (bind, carbons) are not "received"
   private iqSeq = 0;
@@ -63,6 +65,10 @@ export class WirePersona implements PersonaHandle {
 
   get fullJid(): string {
     return this.xmpp?.jid?.toString() ?? `${this.bareJid}/${this.init.spec.resource}`;
+  }
+
+  get serverClosed(): { streamError?: string } | undefined {
+    return this.closedByServer;
   }
 
   get connected(): boolean {
@@ -81,6 +87,8 @@ export class WirePersona implements PersonaHandle {
     this.ackOwed = false;
     this.lastError = "";
     this.lostReason = "";
+    this.streamError = undefined;
+    this.closedByServer = undefined;
     this.leaving = false;
     this.inSetup = true;
     try {
@@ -135,14 +143,19 @@ export class WirePersona implements PersonaHandle {
     // No Nagle: an <a/> followed by a stanza would otherwise wait ~40 ms for a delayed ACK
     // on loopback, which skews every timing the scenarios measure.
     xmpp.on("connect", () => xmpp.socket?.setNoDelay?.(true));
-    xmpp.on("error", (err: Error) => {
+    xmpp.on("error", (err: Error & { condition?: string }) => {
       this.lastError = err.message || String(err);
+      if (err.name === "StreamError" && err.condition) this.streamError = err.condition;
       log.debug({ persona: this.name, err: this.lastError }, "client error");
     });
     xmpp.on("disconnect", () => {
       this.counter.linkLost();
       const detail = this.lastError ? ` (${this.lastError})` : "";
       this.lostReason = this.leaving ? "disconnected by us" : `connection lost: closed by the server or the network${detail}`;
+      if (!this.leaving && !this.closedByServer) {
+        this.closedByServer = this.streamError ? { streamError: this.streamError } : {};
+        this.init.trace.add("note", this.name, { text: `the server closed the stream${this.streamError ? ` (stream error ${this.streamError})` : ""}` });
+      }
       for (const w of this.iqWaiters.values()) w.reject(new Error(`${this.name}: ${this.lostReason} while waiting for an iq reply`));
       this.iqWaiters.clear();
     });

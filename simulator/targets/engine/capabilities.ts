@@ -5,7 +5,7 @@ import type { OptionName, OptionSupport, TargetCapabilities } from "../../target
 const yes = { ok: true } as const;
 
 export const ENGINE_CAPABILITIES: TargetCapabilities = {
-  controls: { restart: yes, "store-failure": yes, ping: yes, "veto-hooks": yes },
+  controls: { restart: yes, "store-failure": yes, ping: yes, "veto-hooks": yes, "app-offline": yes },
   features: { "archive-off": yes, carbons: yes, csi: yes },
   options: Object.fromEntries(OPTION_NAMES.map((n) => [n, { ok: true, as: n }])) as Record<OptionName, OptionSupport>,
 };

@@ -12,6 +12,7 @@ export class SimPersona implements PersonaHandle {
   readonly received: Element[] = [];
   private session: SimSession | null = null;
   private iqSeq = 0;
+  private closedByServer: { streamError?: string } | undefined;
   private readonly replies = new Map<string, Element>();
 
   constructor(
@@ -34,6 +35,10 @@ export class SimPersona implements PersonaHandle {
     return this.session?.state === "live";
   }
 
+  get serverClosed(): { streamError?: string } | undefined {
+    return this.closedByServer;
+  }
+
   private live(action: string): SimSession {
     if (!this.session || this.session.state !== "live") throw new Error(`${this.name} cannot ${action}: not connected`);
     return this.session;
@@ -49,6 +54,11 @@ export class SimPersona implements PersonaHandle {
   async connect(opts: ConnectOptions): Promise<void> {
     if (this.connected) throw new Error(`${this.name} is already connected`);
     const s = this.server().bind(this.spec.account, this.spec.resource, this.deliver);
+    this.closedByServer = undefined;
+    s.onServerClose = (streamError) => {
+      this.closedByServer = streamError ? { streamError } : {};
+      this.trace.add("note", this.name, { text: `the server closed the stream${streamError ? ` (stream error ${streamError})` : ""}` });
+    };
     s.sm = opts.sm;
     s.carbons = opts.carbons;
     this.session = s;

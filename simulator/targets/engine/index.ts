@@ -80,6 +80,7 @@ export class EngineSession implements TargetSession {
       restart: async () => this.server.restart(),
       storeFailure: async (on) => void (this.store.failWrites = on),
       ping: async (account, nodes) => void this.server.ping(account, nodes),
+      appConnection: async (app, online) => this.server.setAppOnline(this.app(app).jid, online),
     };
   }
 

@@ -21,7 +21,7 @@ export const PROSODY_OPTIONS: Record<OptionName, OptionSupport> = {
 export function prosodyCapabilities(controls: boolean): TargetCapabilities {
   const viaControl: Support = controls ? yes : { ok: false, reason: "the Prosody target runs without its control module (controls: false)" };
   return {
-    controls: { restart: yes, "store-failure": viaControl, ping: viaControl, "veto-hooks": viaControl },
+    controls: { restart: yes, "store-failure": viaControl, ping: viaControl, "veto-hooks": viaControl, "app-offline": yes },
     features: { "archive-off": yes, carbons: yes, csi: yes },
     options: PROSODY_OPTIONS,
   };
