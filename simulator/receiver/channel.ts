@@ -23,6 +23,8 @@ export interface ReceiverChannel {
   /** Sends one stanza; throws when the link is down. */
   send(el: Element): void;
   onStanza(fn: (el: Element) => void): void;
+  /** Called when the link to the receiver drops (answers still awaited will not come). */
+  onDown(fn: (why: string) => void): void;
   close(): Promise<void>;
   /** Facts for the report header (how it was reached, ports). */
   details(): Record<string, string>;
@@ -64,6 +66,10 @@ export class EmbeddedChannel implements ReceiverChannel {
     this.listener.onStanza(fn);
   }
 
+  onDown(fn: (why: string) => void): void {
+    this.listener.onOffline((why) => fn(`the receiver's component disconnected (${why})`));
+  }
+
   close(): Promise<void> {
     return this.listener.close();
   }
@@ -94,6 +100,7 @@ export class ServerChannel implements ReceiverChannel {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private readonly xmpp: any;
   private readonly fns: ((el: Element) => void)[] = [];
+  private readonly downFns: ((why: string) => void)[] = [];
   private lastError = "";
 
   private constructor(private readonly opts: ServerChannelOptions) {
@@ -109,6 +116,9 @@ export class ServerChannel implements ReceiverChannel {
     this.xmpp.on("error", (err: Error) => {
       this.lastError = err.message || String(err);
       log.debug({ err: this.lastError }, "component error");
+    });
+    this.xmpp.on("offline", () => {
+      for (const fn of this.downFns) fn(`pushlab's link to the server dropped${this.lastError ? ` (${this.lastError})` : ""}`);
     });
   }
 
@@ -144,6 +154,10 @@ export class ServerChannel implements ReceiverChannel {
 
   onStanza(fn: (el: Element) => void): void {
     this.fns.push(fn);
+  }
+
+  onDown(fn: (why: string) => void): void {
+    this.downFns.push(fn);
   }
 
   async close(): Promise<void> {

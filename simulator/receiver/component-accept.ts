@@ -184,6 +184,7 @@ export class ComponentAcceptServer {
   private readonly conns = new Set<AcceptConnection>();
   private readonly stanzaFns: ((el: Element) => void)[] = [];
   private readonly upWaiters: (() => void)[] = [];
+  private readonly downFns: ((why: string) => void)[] = [];
   /** Why the last connection ended (shown when a publish cannot be sent). */
   lastClose = "";
   /** How many times a component completed the handshake (a reconnect after a crash counts). */
@@ -230,6 +231,7 @@ export class ComponentAcceptServer {
           this.active = undefined;
           this.lastClose = why;
           log.info({ why }, "component offline");
+          for (const fn of this.downFns) fn(why);
         }
       },
     });
@@ -246,6 +248,11 @@ export class ComponentAcceptServer {
 
   onStanza(fn: (el: Element) => void): void {
     this.stanzaFns.push(fn);
+  }
+
+  /** Called when the online component's connection ends (crash, close, stream error). */
+  onOffline(fn: (why: string) => void): void {
+    this.downFns.push(fn);
   }
 
   /** Resolves once a component is online; rejects after ms. */

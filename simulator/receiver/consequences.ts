@@ -24,7 +24,7 @@ export function consequenceOf(o: IqOutcome): Consequence {
   if (o.kind === "result") {
     return { prosody: "resets the registration's error count to 0", ejabberd: "nothing changes" };
   }
-  if (o.kind === "timeout" || o.kind === "not-sent") {
+  if (o.kind !== "error") {
     return { prosody: "the push is lost and nothing is counted", ejabberd: "the push is lost and nothing is counted" };
   }
   if (o.error.type === "wait") {

@@ -15,6 +15,7 @@ export type IqOutcome =
   | { kind: "result"; el: Element; ms: number }
   | { kind: "error"; el: Element; ms: number; error: StanzaErrorInfo }
   | { kind: "timeout"; ms: number }
+  | { kind: "lost"; ms: number; reason: string }
   | { kind: "not-sent"; ms: number; reason: string };
 
 /** The type and condition of an iq error reply. */
@@ -35,6 +36,8 @@ export function describeOutcome(o: IqOutcome): string {
       return `no answer within ${o.ms} ms`;
     case "not-sent":
       return `not sent: ${o.reason}`;
+    case "lost":
+      return `no answer: ${o.reason}`;
   }
 }
 
@@ -56,6 +59,7 @@ export class IqTracker {
 
   constructor(private readonly channel: ReceiverChannel) {
     channel.onStanza((el) => this.onStanza(el));
+    channel.onDown((why) => this.dropAll(why));
   }
 
   nextId(tag = "iq"): string {
@@ -97,6 +101,15 @@ export class IqTracker {
     clearTimeout(p.timer);
     const ms = performance.now() - p.start;
     p.resolve(el.attrs.type === "result" ? { kind: "result", el, ms } : { kind: "error", el, ms, error: stanzaErrorOf(el) });
+  }
+
+  /** The link dropped: nothing still waiting will be answered. */
+  private dropAll(reason: string): void {
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      this.pending.delete(id);
+      p.resolve({ kind: "lost", ms: performance.now() - p.start, reason });
+    }
   }
 
   /** Gives up on everything still waiting (at the end of a run). */
