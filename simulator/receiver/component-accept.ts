@@ -34,8 +34,14 @@ export type StreamErrorCondition =
   | "conflict";
 
 /** The expected <handshake/> content: lower-case hex SHA-1 of stream id + secret (XEP-0114 §3). */
-export function handshakeDigest(streamId: string, secret: string): string {
-  return createHash("sha1").update(streamId + secret, "utf8").digest("hex");
+export function handshakeDigest(streamId: string, secret: string, encoding: "utf8" | "latin1" = "utf8"): string {
+  return createHash("sha1").update(streamId + secret, encoding).digest("hex");
+}
+
+/** UTF-8 is what the XEP's servers hash; @xmpp/component 0.13 hashes the secret as latin1 ("binary"),
+ * which differs only for non-ASCII secrets: accept both so such a secret works with either side. */
+function handshakeOk(got: string, streamId: string, secret: string): boolean {
+  return sameDigest(got, handshakeDigest(streamId, secret)) || sameDigest(got, handshakeDigest(streamId, secret, "latin1"));
 }
 
 function sameDigest(got: string, want: string): boolean {
@@ -123,7 +129,7 @@ class AcceptConnection {
     const root = (this.parser as unknown as { root?: Element }).root;
     if (root) root.children = []; // whitespace keepalives between stanzas must not pile up
     if (this.phase === "handshake") {
-      if (el.name !== "handshake" || !sameDigest(el.getText(), handshakeDigest(this.streamId, this.opts.secret))) {
+      if (el.name !== "handshake" || !handshakeOk(el.getText(), this.streamId, this.opts.secret)) {
         return this.fail("not-authorized", el.name === "handshake" ? "wrong handshake (secret)" : `<${el.name}> before the handshake`);
       }
       if (!this.hooks.canGoOnline(this)) return this.fail("conflict", `a component for ${this.opts.domain} is already connected`);

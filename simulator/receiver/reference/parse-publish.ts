@@ -1,6 +1,7 @@
 // The reference receiver's reading of a publish: its shape (XEP-0060 §7.1 publish with one item
 // holding a XEP-0357 notification, an optional summary form per XEP-0004), then its credentials
-// (publish-options form with exactly one secret). Pure: no I/O, no registry.
+// (publish-options form with exactly one secret; a problem there is reported, not fatal: the
+// receiver decides). Pure: no I/O, no registry.
 import type { Element } from "@xmpp/xml";
 import { XMPP_NS } from "../../protocol/ns.ts";
 
@@ -12,7 +13,9 @@ export interface ErrorAnswer {
 
 export interface ParsedPublish {
   node: string;
-  secret: string;
+  /** The one secret of the publish-options, or why there is no usable one. */
+  secret: string | undefined;
+  credentialsProblem?: string;
   /** The summary form's last-message-body is non-empty: the user should see something. */
   important: boolean;
   body: string;
@@ -20,11 +23,10 @@ export interface ParsedPublish {
 
 export type ParseResult =
   | { ok: true; publish: ParsedPublish }
-  /** malformed: the publish's shape is wrong; credentials: no usable secret. */
-  | { ok: false; kind: "malformed" | "credentials"; answer: ErrorAnswer };
+  /** The publish's shape is wrong. */
+  | { ok: false; kind: "malformed"; answer: ErrorAnswer };
 
 const malformed = (text: string): ParseResult => ({ ok: false, kind: "malformed", answer: { type: "modify", condition: "bad-request", text } });
-const noCredentials = (text: string): ParseResult => ({ ok: false, kind: "credentials", answer: { type: "auth", condition: "forbidden", text } });
 
 const FORM_TYPES = [undefined, "form", "submit", "result"];
 const SINGLE_VALUED = ["FORM_TYPE", "message-count", "pending-subscription-count", "last-message-sender", "last-message-body"];
@@ -81,17 +83,21 @@ export function parsePublish(iq: Element): ParseResult {
     body = fields.get("last-message-body")?.[0] ?? "";
   }
 
-  const opts = options[0];
-  if (!opts) return noCredentials("no publish-options (the registration's secret is required)");
+  const base = { node, important: body.trim() !== "", body };
+  const credentials = readSecret(options[0]);
+  return { ok: true, publish: typeof credentials === "string" ? { ...base, secret: credentials } : { ...base, secret: undefined, credentialsProblem: credentials.problem } };
+}
+
+/** The publish-options' one non-empty secret, or what is wrong with them. */
+function readSecret(opts: Element | undefined): string | { problem: string } {
+  if (!opts) return { problem: "no publish-options (the registration's secret is required)" };
   const optForms = opts.getChildElements();
   const optForm = optForms[0];
-  if (optForms.length !== 1 || !optForm || optForm.name !== "x" || optForm.attrs.xmlns !== XMPP_NS.dataForms) {
-    return noCredentials("publish-options must hold one data form");
-  }
+  if (optForms.length !== 1 || !optForm || optForm.name !== "x" || optForm.attrs.xmlns !== XMPP_NS.dataForms) return { problem: "publish-options must hold one data form" };
   const optFields = formFields(optForm);
-  if (typeof optFields === "string") return noCredentials(`publish-options: ${optFields}`);
-  if (optFields.get("FORM_TYPE")?.[0] !== XMPP_NS.pubsubPublishOptions) return noCredentials(`publish-options FORM_TYPE is not ${XMPP_NS.pubsubPublishOptions}`);
+  if (typeof optFields === "string") return { problem: `publish-options: ${optFields}` };
+  if (optFields.get("FORM_TYPE")?.[0] !== XMPP_NS.pubsubPublishOptions) return { problem: `publish-options FORM_TYPE is not ${XMPP_NS.pubsubPublishOptions}` };
   const secret = optFields.get("secret");
-  if (!secret || secret.length !== 1 || !secret[0]) return noCredentials("publish-options need exactly one non-empty secret");
-  return { ok: true, publish: { node, secret: secret[0], important: body.trim() !== "", body } };
+  if (!secret || secret.length !== 1 || !secret[0]) return { problem: "publish-options need exactly one non-empty secret" };
+  return secret[0];
 }

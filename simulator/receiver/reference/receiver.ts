@@ -17,8 +17,8 @@ const log = wireLog("reference-receiver");
 
 /** The decisions a (possibly broken) receiver makes; the reference's are below. */
 export interface ReceiverBehaviour {
-  /** Does the given secret open this device? */
-  secretOk(given: string, device: Device): boolean;
+  /** Do the publish's credentials open this device? (undefined secret: see credentialsProblem) */
+  credentialsOk(p: ParsedPublish, device: Device): boolean;
   /** What to do with a publish whose shape is wrong: answer the error, or crash. */
   onMalformed(): "answer" | "crash";
   /** Take this publish at all? false = drop it silently. */
@@ -30,7 +30,7 @@ export interface ReceiverBehaviour {
 }
 
 export const REFERENCE_BEHAVIOUR: ReceiverBehaviour = {
-  secretOk: (given, d) => secretMatches(given, d.secret),
+  credentialsOk: (p, d) => p.secret !== undefined && secretMatches(p.secret, d.secret),
   onMalformed: () => "answer",
   admit: () => true,
   rateLimited: { type: "wait", condition: "resource-constraint", text: "too many pushes for this device; try later" },
@@ -183,7 +183,7 @@ export class ReferenceReceiver {
     const p = parsed.publish;
     const device = this.registry.get(p.node);
     if (!device) return this.fail(iq, { type: "cancel", condition: "item-not-found", text: "no such node" });
-    if (!this.behaviour.secretOk(p.secret, device)) return this.fail(iq, { type: "auth", condition: "forbidden", text: "wrong secret" });
+    if (!this.behaviour.credentialsOk(p, device)) return this.fail(iq, { type: "auth", condition: "forbidden", text: p.credentialsProblem ?? "wrong secret" });
     if (device.refused) return this.fail(iq, { type: "cancel", condition: "item-not-found", text: `device gone: ${device.refused}` });
     if (!this.limiter.take(p.node)) return this.fail(iq, this.behaviour.rateLimited);
     const alert = this.behaviour.alert(p);
