@@ -39,4 +39,12 @@ export const BROKEN_RECEIVERS: BrokenReceiver[] = [
     fails: ["R-RCV-ERR-CONSEQUENCES"],
   },
   { name: "forwards body text it was not given", behaviour: () => ({ alert: stalePreview() }), fails: ["R-RCV-GW-NO-TEXT"] },
+  // Beyond the five: the other checks that can be broken by one decision.
+  { name: "calls itself pubsub/service in disco", behaviour: () => ({ identity: { category: "pubsub", type: "service" } }), fails: ["R-RCV-DISCO"] },
+  {
+    name: "makes every push important (high priority, 'New message' shown)",
+    behaviour: () => ({ important: () => true, alert: () => "New message" }),
+    fails: ["R-RCV-GW-NO-TEXT", "R-RCV-GW-PRIORITY"],
+  },
+  { name: "keeps forwarding to a device the push service unregistered", behaviour: () => ({ refuseUnregistered: false }), fails: ["R-RCV-GW-UNREGISTERED"] },
 ];

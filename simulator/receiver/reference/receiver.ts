@@ -27,6 +27,12 @@ export interface ReceiverBehaviour {
   rateLimited: ErrorAnswer;
   /** The text a user sees for this publish (undefined = none). */
   alert(p: ParsedPublish): string | undefined;
+  /** Should the user see this push (high priority)? */
+  important(p: ParsedPublish): boolean;
+  /** After the push service said the token is gone: refuse the node from now on? */
+  refuseUnregistered: boolean;
+  /** The disco#info identity. */
+  identity: { category: string; type: string };
 }
 
 export const REFERENCE_BEHAVIOUR: ReceiverBehaviour = {
@@ -36,6 +42,9 @@ export const REFERENCE_BEHAVIOUR: ReceiverBehaviour = {
   rateLimited: { type: "wait", condition: "resource-constraint", text: "too many pushes for this device; try later" },
   // A fixed placeholder when there is something to show, never the body itself.
   alert: (p) => (p.important ? "New message" : undefined),
+  important: (p) => p.important,
+  refuseUnregistered: true,
+  identity: { category: "pubsub", type: "push" }, // XEP-0357 §4.2
 };
 
 export interface ReferenceReceiverOptions {
@@ -159,7 +168,7 @@ export class ReferenceReceiver {
       xml(
         "query",
         { xmlns: XMPP_NS.discoInfo },
-        xml("identity", { category: "pubsub", type: "push", name: this.opts.name ?? REFERENCE_NAME }),
+        xml("identity", { ...this.behaviour.identity, name: this.opts.name ?? REFERENCE_NAME }),
         ...features.map((v) => xml("feature", { var: v })),
       ),
     );
@@ -187,14 +196,14 @@ export class ReferenceReceiver {
     if (device.refused) return this.fail(iq, { type: "cancel", condition: "item-not-found", text: `device gone: ${device.refused}` });
     if (!this.limiter.take(p.node)) return this.fail(iq, this.behaviour.rateLimited);
     const alert = this.behaviour.alert(p);
-    const notice: Notice = { important: p.important, ...(alert !== undefined && { alert }) };
+    const notice: Notice = { important: this.behaviour.important(p), ...(alert !== undefined && { alert }) };
     const r = await this.forwarders.forward(device, notice);
     switch (r.kind) {
       case "ok":
         this.stats.results++;
         return this.reply(iq);
       case "unregistered":
-        device.refused = r.detail;
+        if (this.behaviour.refuseUnregistered) device.refused = r.detail;
         return this.fail(iq, { type: "cancel", condition: "item-not-found", text: `device gone: ${r.detail}` });
       case "transient":
         return this.fail(iq, { type: "wait", condition: "recipient-unavailable", text: `push service unavailable: ${r.detail}` });
