@@ -141,6 +141,7 @@ export function renderLevels(report: RunReport): string {
     lines.push(`${t.name}${t.profile ? ` (profile ${t.profile})` : ""}:`);
     for (const l of LEVELS) {
       const s = t.levels[l];
+      if (!s || VERDICTS.every((v) => s[v] === 0)) continue;
       const parts = VERDICTS.filter((v) => s[v] > 0).map((v) => `${s[v]} ${v}`);
       lines.push(`  ${LEVEL_TITLE[l]}${judged.includes(l) ? "" : " (informational)"}: ${parts.join(", ") || "none"}`);
     }

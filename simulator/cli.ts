@@ -15,6 +15,7 @@ Usage:
   pushlab run [paths…] [options]     run scenarios (default path: scenarios/)
   pushlab validate [paths…]          check scenario files only (file:line:col errors)
   pushlab list [paths…]              list scenarios with their rule ids
+  pushlab receiver --jid JID …       validate a push receiver (app server); see pushlab receiver --help
 
 Options:
   -t, --target NAMES     comma-separated targets: engine (default), prosody
@@ -30,6 +31,8 @@ Options:
 `;
 
 export async function main(argv: string[]): Promise<number> {
+  // The receiver command has options of its own (simulator/receiver/cli.ts).
+  if (argv[0] === "receiver") return (await import("./receiver/cli.ts")).receiverMain(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

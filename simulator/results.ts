@@ -7,13 +7,15 @@ export type Verdict = "passed" | "failed" | "deviation" | "broken" | "skipped";
 
 /**
  * What a rule is: a requirement of XEP-0357 itself, the reference behaviour (mod_cloud_notify's
- * policy), or our hardening beyond it. A scenario names rules of one level, so it has one level.
+ * policy), interoperability (receivers: what real servers and push services make of an answer),
+ * or our hardening beyond them. A scenario names rules of one level, so it has one level.
  */
-export type Level = "xep-0357" | "reference" | "hardening";
-export const LEVELS: Level[] = ["xep-0357", "reference", "hardening"];
+export type Level = "xep-0357" | "reference" | "interop" | "hardening";
+export const LEVELS: Level[] = ["xep-0357", "reference", "interop", "hardening"];
 export const LEVEL_TITLE: Record<Level, string> = {
   "xep-0357": "XEP-0357 conformance",
   reference: "agreement with the reference behaviour",
+  interop: "interoperability with real servers and push services",
   hardening: "hardening",
 };
 
@@ -22,8 +24,8 @@ export type Profile = "xep" | "reference" | "all";
 export const PROFILES: Profile[] = ["xep", "reference", "all"];
 export const PROFILE_LEVELS: Record<Profile, Level[]> = {
   xep: ["xep-0357"],
-  reference: ["xep-0357", "reference"],
-  all: ["xep-0357", "reference", "hardening"],
+  reference: ["xep-0357", "reference", "interop"],
+  all: ["xep-0357", "reference", "interop", "hardening"],
 };
 
 export interface SourceLocation {
@@ -141,7 +143,7 @@ export function emptyStats(): Record<Verdict, number> {
 }
 
 export function emptyLevelStats(): Record<Level, Record<Verdict, number>> {
-  return { "xep-0357": emptyStats(), reference: emptyStats(), hardening: emptyStats() };
+  return { "xep-0357": emptyStats(), reference: emptyStats(), interop: emptyStats(), hardening: emptyStats() };
 }
 
 /** The one verdict tally: counts per verdict of the given results. */

@@ -54,7 +54,7 @@ function targetCard(t: TargetSummary | undefined, name: string, stats: Record<Ve
     ${t?.profile && html`<span class="target-profile" title="what fails the run on this target">profile ${t.profile}</span>`}
     ${details.length > 0 && html`<dl class="target-details">${details.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`}
     <span class="target-stats">${ORDER.filter((v) => stats[v] > 0).map((v) => html`<span class="v-${v}">${stats[v]} ${v}</span>`)}</span>
-    ${t?.levels && html`<table class="level-stats"><tbody>${LEVELS.map((l) => levelRow(l, t.levels![l], judged.includes(l)))}</tbody></table>`}
+    ${t?.levels && html`<table class="level-stats"><tbody>${LEVELS.filter((l) => Object.values(t.levels![l] ?? {}).some((n) => n > 0)).map((l) => levelRow(l, t.levels![l], judged.includes(l)))}</tbody></table>`}
     ${t?.expectations && html`<p class="target-expectations">declared differences: <code>${t.expectations}</code></p>`}
   </li>`;
 }

@@ -64,7 +64,7 @@ describe("renderHtml", () => {
     }
     expect(cells).toEqual(expectedCells(report));
     const rows = [...rest.matchAll(/<tr data-rule="([^"]*)"/g)].map((m) => m[1]);
-    const rank = { "xep-0357": 0, reference: 1, hardening: 2 };
+    const rank = { "xep-0357": 0, reference: 1, interop: 2, hardening: 3 };
     const byLevel = [...report.rules].sort((a, b) => rank[a.level] - rank[b.level]).map((r) => r.id);
     expect(rows).toEqual([...byLevel, UNCATALOGUED_RULE, NO_RULE]);
     expect([...rest.matchAll(/<tr class="level-head"><th[^>]*>([^<]*)</g)].map((m) => m[1])).toEqual(["XEP-0357 conformance", "agreement with the reference behaviour", "hardening", "Other"]);

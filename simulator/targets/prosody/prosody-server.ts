@@ -21,6 +21,7 @@ export interface ProsodyServerOptions {
   logLevel?: ConfigInput["logLevel"];
   keepDir?: boolean; // leave the temp dir (config, log, data) for inspection
   flakyStoreHosts?: string[]; // hosts whose push registrations can be made to fail (see lua/)
+  extraComponents?: { domain: string; secret: string }[]; // more XEP-0114 components (e.g. receiver validation)
 }
 
 export class ProsodyServer implements WireServer {
@@ -90,6 +91,7 @@ export class ProsodyServer implements WireServer {
       components: [
         { domain: this.pushDomain, secret: this.pushSecret },
         { domain: this.controlDomain, secret: this.controlSecret },
+        ...(this.opts.extraComponents ?? []),
       ],
       controller: this.controlDomain,
       logLevel: this.opts.logLevel ?? (process.env.PUSHLAB_PROSODY_LOG as ConfigInput["logLevel"]) ?? "info",
