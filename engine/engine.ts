@@ -263,16 +263,17 @@ export class PushEngine {
     }
   }
 
-  private registrations(user: string): Registration[] {
+  /** The user's registrations, read-only (shared with the store when it offers a view). */
+  private registrations(user: string): readonly Registration[] {
     try {
-      return this.store.load(user).registrations;
+      return this.store.view ? this.store.view(user).registrations : this.store.load(user).registrations;
     } catch (err) {
       this.log.warn({ user, err: String(err) }, "registration store unavailable");
       return [];
     }
   }
 
-  private bound(session: SessionView): Registration[] {
+  private bound(session: SessionView): readonly Registration[] {
     return this.registrations(session.user).filter((r) => isBound(r, session));
   }
 
@@ -293,7 +294,7 @@ export class PushEngine {
   }
 
   /** Pushes one stanza to each registration that has not had it yet (R-DEDUP). */
-  private pushTo(user: string, regs: Registration[], ks: KeyedStanza): number {
+  private pushTo(user: string, regs: readonly Registration[], ks: KeyedStanza): number {
     const key = this.keyOf(ks);
     let sent = 0;
     for (const r of regs) {
@@ -366,11 +367,21 @@ export class PushEngine {
   }
 
   private resetErrors(user: string, regId: string): void {
+    // Nearly every reply is a result for a registration without errors: no copy, no write.
+    if (this.store.view && !this.hasErrors(user, regId)) return;
     this.updateRecord(user, (rec) => {
       if (!rec.errors[regId]) return false;
       delete rec.errors[regId];
       return true;
     });
+  }
+
+  private hasErrors(user: string, regId: string): boolean {
+    try {
+      return !!this.store.view?.(user).errors[regId];
+    } catch {
+      return true; // let updateRecord meet (and log) the store's failure
+    }
   }
 
   /** R-ERR-COUNT / R-ERR-WAIT. */
