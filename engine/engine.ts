@@ -3,7 +3,7 @@
 // Every public method is guarded: a malformed stanza is answered or ignored, never thrown.
 import type { Element } from "@xmpp/xml";
 import { classify } from "./classify.ts";
-import { buildPush, summarize } from "./compose.ts";
+import { buildPush, summarize, type SummaryFields } from "./compose.ts";
 import { DedupMemory } from "./dedup.ts";
 import { parseJid, fullOf } from "./jid.ts";
 import { resolvePushOptions, type PushOptions } from "./options.ts";
@@ -84,6 +84,7 @@ export class PushEngine {
   private readonly dedup: DedupMemory;
   private readonly autoKeys = new WeakMap<Element, string>();
   private autoKeyCounter = 0;
+  private lastSummary?: { stanza: Element | null; withBody: boolean; withSender: boolean; placeholder: string; fields: SummaryFields };
 
   constructor(deps: EngineDeps) {
     this.options = resolvePushOptions(deps.options as Record<string, unknown>);
@@ -358,12 +359,37 @@ export class PushEngine {
       return false;
     }
     const id = this.newId();
-    const push = buildPush({ id, domain: this.port.domain, registration: reg, fields: summarize(stanza, this.options) });
+    const push = buildPush({ id, domain: this.port.domain, registration: reg, fields: this.summaryOf(stanza) });
     const timer = this.clock.setTimer(this.options.push_reply_timeout * 1000, () => this.pending.delete(id));
     this.pending.set(id, { user, regId: reg.id, jid: reg.jid, timer });
     this.onPush?.({ id, user, registration: reg, ...(ks && { key: this.keyOf(ks) }), stanza, push });
     this.port.send(push);
     return true;
+  }
+
+  /** summarize(), remembered for the last stanza: one message is pushed to each registration in
+   * turn. Keyed by the options it reads too, so a change of options is never served stale. */
+  private summaryOf(stanza: Element | null): SummaryFields {
+    const o = this.options;
+    const m = this.lastSummary;
+    if (
+      m &&
+      m.stanza === stanza &&
+      m.withBody === o.push_notification_with_body &&
+      m.withSender === o.push_notification_with_sender &&
+      m.placeholder === o.push_notification_important_body
+    ) {
+      return m.fields;
+    }
+    const fields = summarize(stanza, o);
+    this.lastSummary = {
+      stanza,
+      withBody: o.push_notification_with_body,
+      withSender: o.push_notification_with_sender,
+      placeholder: o.push_notification_important_body,
+      fields,
+    };
+    return fields;
   }
 
   private resetErrors(user: string, regId: string): void {
