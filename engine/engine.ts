@@ -28,7 +28,8 @@ interface PendingPush {
   user: string;
   regId: string;
   jid: string;
-  timer: TimerHandle;
+  /** When the reply is no longer awaited (clock ms). */
+  deadline: number;
 }
 
 /** Per-session push state (R-HIB-START … R-RESUME). */
@@ -79,7 +80,10 @@ export class PushEngine {
   private readonly log: Logger;
   private readonly newId: () => string;
   private readonly onPush?: (info: PushInfo) => void;
+  /** Pushes awaiting a reply, oldest first (every push waits push_reply_timeout, so insertion
+   * order is deadline order): one sweep timer serves them all instead of one timer per push. */
   private readonly pending = new Map<string, PendingPush>();
+  private sweep?: TimerHandle;
   private readonly sessions = new Map<string, SessionState>();
   private readonly dedup: DedupMemory;
   private readonly autoKeys = new WeakMap<Element, string>();
@@ -245,8 +249,7 @@ export class PushEngine {
         this.log.warn({ id, from: iq.attrs.from, expected: p.jid }, "push reply from a foreign JID ignored"); // R-ERR-SPOOF
         return true;
       }
-      p.timer.cancel();
-      this.pending.delete(id!);
+      this.forgetPending(id!);
       if (iq.attrs.type === "result") this.resetErrors(p.user, p.regId); // R-ERR-RESET
       else if (iq.attrs.type === "error") this.countError(p.user, p.regId, readError(iq));
       return true;
@@ -360,11 +363,35 @@ export class PushEngine {
     }
     const id = this.newId();
     const push = buildPush({ id, domain: this.port.domain, registration: reg, fields: this.summaryOf(stanza) });
-    const timer = this.clock.setTimer(this.options.push_reply_timeout * 1000, () => this.pending.delete(id));
-    this.pending.set(id, { user, regId: reg.id, jid: reg.jid, timer });
+    this.pending.set(id, { user, regId: reg.id, jid: reg.jid, deadline: this.clock.now() + this.options.push_reply_timeout * 1000 });
+    this.armSweep();
     this.onPush?.({ id, user, registration: reg, ...(ks && { key: this.keyOf(ks) }), stanza, push });
     this.port.send(push);
     return true;
+  }
+
+  private forgetPending(id: string): void {
+    this.pending.delete(id);
+    if (this.pending.size === 0) {
+      this.sweep?.cancel(); // nothing awaited: no timer left behind
+      this.sweep = undefined;
+    }
+  }
+
+  /** One timer, due at the oldest deadline; it forgets every push whose reply did not come. */
+  private armSweep(): void {
+    if (this.sweep) return;
+    const oldest = this.pending.values().next().value;
+    if (!oldest) return;
+    this.sweep = this.clock.setTimer(oldest.deadline - this.clock.now(), () => {
+      this.sweep = undefined;
+      const now = this.clock.now();
+      for (const [id, p] of this.pending) {
+        if (p.deadline > now) break;
+        this.pending.delete(id);
+      }
+      this.armSweep();
+    });
   }
 
   /** summarize(), remembered for the last stanza: one message is pushed to each registration in
@@ -445,10 +472,7 @@ export class PushEngine {
     const gone = new Set(removed.map((r) => r.id));
     for (const r of removed) this.dedup.forget(user, r.id);
     for (const [id, p] of this.pending) {
-      if (p.user === user && gone.has(p.regId)) {
-        p.timer.cancel();
-        this.pending.delete(id);
-      }
+      if (p.user === user && gone.has(p.regId)) this.forgetPending(id);
     }
     for (const s of this.port.sessions(user)) {
       const st = this.sessions.get(s.id);
@@ -469,6 +493,7 @@ function dropBatch(st: SessionState): void {
 
 function sameJid(a: string | undefined, b: string): boolean {
   if (a === undefined) return false;
+  if (a === b) return true; // b is a registration's JID, valid since its enable
   const ja = parseJid(a);
   const jb = parseJid(b);
   return !!ja && !!jb && fullOf(ja) === fullOf(jb);
