@@ -36,14 +36,15 @@ export function summarize(stanza: Element | null, opts: PushOptions): SummaryFie
 /** An element with string attributes and children, built without xml()'s per-call argument
  * normalisation (a push is ~10 elements and is built for every registration of every message). */
 function el(name: string, attrs: Record<string, string>, children: Element[] = []): Element {
-  const e = new Element(name, attrs);
+  const e = new Element(name);
+  e.attrs = attrs; // a fresh literal at every call site: no copy needed
   for (const c of children) c.parent = e;
   e.children = children;
   return e;
 }
 
 function text(name: string, value: string): Element {
-  const e = new Element(name, {});
+  const e = new Element(name);
   if (value !== "") e.children = [value]; // as xml() does: no empty text node
   return e;
 }
