@@ -14,6 +14,7 @@ Usage:
   pushlab run [paths…] [options]     run scenarios (default path: scenarios/)
   pushlab validate [paths…]          check scenario files only (file:line:col errors)
   pushlab list [paths…]              list scenarios with their rule ids
+  pushlab load --target prosody …    push throughput and latency of a real server (load --help)
 
 Options:
   -t, --target NAMES     comma-separated targets: engine (default), prosody
@@ -25,6 +26,7 @@ Options:
 `;
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "load") return (await import("./load/cli.ts")).loadMain(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
