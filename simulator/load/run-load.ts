@@ -40,11 +40,12 @@ export interface LoadResult {
   serverRssEndMiB: number;
   serverRssBytesPerPush: number;
   tsung?: { file: string; exitCode: number | null; log: string };
+  latenciesMs?: number[];
 }
 
 export interface Sender {
   /** Starts sending; resolves when the last message is handed over (bounded by the run's duration). */
-  run(plan: { rate: number; seconds: number; onSent: (m: SentMessage) => void; stop: () => boolean }): Promise<{ errors: number }>;
+  run(plan: { rate: number; seconds: number; onSent: (m: SentMessage) => void; stop: () => boolean }): Promise<{ errors: number; expected?: number }>;
   close(): Promise<void>;
 }
 
@@ -89,7 +90,7 @@ export function nativeSenders(server: LoadServer, password: string, count: numbe
   };
 }
 
-export async function runLoad(o: LoadOptions, makeSender?: (server: LoadServer, password: string, recipients: Recipient[]) => Sender): Promise<LoadResult> {
+export async function runLoad(o: LoadOptions, makeSender?: (server: LoadServer, password: string, recipients: Recipient[]) => Sender): Promise<LoadResult & { latenciesMs: number[] }> {
   const log = (s: string) => process.stderr.write(`load: ${s}\n`);
   const password = randomBytes(9).toString("base64url");
   const hibernationS = Math.ceil(o.duration + o.drain + 120);
@@ -174,6 +175,7 @@ export async function runLoad(o: LoadOptions, makeSender?: (server: LoadServer, 
     const rearmer = setInterval(rearm, 50);
     let sendErrors = 0;
     let sendSeconds = 0;
+    let expected: number | undefined;
     try {
       sender = makeSender ? makeSender(server, password, recipients) : nativeSenders(server, password, o.senders, recipients);
       log(`sending ${o.rate} messages/s for ${o.duration} s`);
@@ -181,9 +183,10 @@ export async function runLoad(o: LoadOptions, makeSender?: (server: LoadServer, 
       const r = await sender.run({ rate: o.rate, seconds: o.duration, onSent: (m) => sent.push(m), stop: () => stopping.now || !server.running });
       sendSeconds = (performance.now() - s0) / 1000;
       sendErrors = r.errors;
+      expected = r.expected;
       const pushesWhileSending = app.pushes.length;
       // Drain: wait (bounded) until every message has its push or nothing more comes.
-      const expectAll = () => app!.pushes.length >= sent.length;
+      const expectAll = () => app!.pushes.length >= (expected ?? sent.length);
       const drainEnd = performance.now() + o.drain * 1000;
       let quietSince = performance.now();
       let lastCount = app.pushes.length;
@@ -201,7 +204,18 @@ export async function runLoad(o: LoadOptions, makeSender?: (server: LoadServer, 
     }
     if (!server.running) throw new Error(server.deathNote());
     const rssEnd = (sampleProc(server.pid, ticks)?.rssKiB ?? 0) / 1024;
+    if (expected !== undefined && sent.length === 0) {
+      // An outside sender (Tsung) stamped each body with its number and send time (epoch ms).
+      const seen = new Set<number>();
+      for (const p of app.pushes) {
+        if (p.seq === undefined || p.stampMs === undefined || seen.has(p.seq)) continue;
+        seen.add(p.seq);
+        sent.push({ seq: p.seq, node: p.node, t: p.t - (p.epochMs - p.stampMs), batched: false });
+      }
+    }
     const matched = matchPushes(sent, app.pushes, BATCH_MS + ACK_DELAY_S * 1000 + 1500);
+    // Messages the outside sender planned but no push ever named are lost too.
+    if (expected !== undefined && sent.length < expected) matched.lost += expected - sent.length;
     const during = usage.filter((u) => u.t <= sendSeconds + 0.5 && u.t > 1);
     const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
     const serverCpu = mean(during.map((u) => u.serverCpuPct));
@@ -214,7 +228,7 @@ export async function runLoad(o: LoadOptions, makeSender?: (server: LoadServer, 
       options: o,
       server: { label: server.label, pid: server.pid },
       startedAt: new Date(Date.now() - (performance.now() - t0)).toISOString(),
-      sent: sent.length,
+      sent: expected ?? sent.length,
       sendErrors,
       sendSeconds: Math.round(sendSeconds * 100) / 100,
       pushes: app.pushes.length,
@@ -232,7 +246,7 @@ export async function runLoad(o: LoadOptions, makeSender?: (server: LoadServer, 
       serverRssEndMiB: Math.round(rssEnd * 10) / 10,
       serverRssBytesPerPush: app.pushes.length > 0 ? Math.round(((rssEnd - rssStart) * 1024 * 1024) / app.pushes.length) : NaN,
       latenciesMs: matched.latenciesMs,
-    } as LoadResult & { latenciesMs: number[] };
+    };
   } finally {
     process.removeListener("SIGINT", onSignal);
     process.removeListener("SIGTERM", onSignal);
