@@ -250,6 +250,21 @@ export async function runLoad(o: LoadOptions, makeSender?: (server: LoadServer, 
   } finally {
     process.removeListener("SIGINT", onSignal);
     process.removeListener("SIGTERM", onSignal);
+    // Hundreds of client sockets close at once: a late reset on one whose client has already
+    // let go of it must not end the run (only resets and broken pipes, only while tearing down).
+    const teardownReset = (e: NodeJS.ErrnoException) => {
+      if (e?.code !== "ECONNRESET" && e?.code !== "EPIPE") throw e;
+      log(`a client socket was reset while closing (${e.code})`);
+    };
+    process.on("uncaughtException", teardownReset);
+    try {
+      await teardown();
+    } finally {
+      setTimeout(() => process.removeListener("uncaughtException", teardownReset), 1_000).unref();
+    }
+  }
+
+  async function teardown(): Promise<void> {
     await sender?.close().catch(() => {});
     await Promise.allSettled(recipients.map((r) => r.persona.disconnect()));
     await app?.stop().catch(() => {});
