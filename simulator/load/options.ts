@@ -24,7 +24,6 @@ export interface LoadOptions {
   senders: number;
   drain: number;
   archive: boolean;
-  storage: "file" | "sqlite";
   reportDir: string;
 }
 
@@ -57,7 +56,6 @@ export interface RawLoadOptions {
   senders?: string;
   drain?: string;
   archive?: string;
-  storage?: string;
   "report-dir"?: string;
 }
 
@@ -83,9 +81,7 @@ export function parseLoadOptions(raw: RawLoadOptions): LoadOptions {
   const drain = number("drain", raw.drain, 10, LIMITS.drain, false);
   const archive = raw.archive === undefined ? true : raw.archive === "on" ? true : raw.archive === "off" ? false : undefined;
   if (archive === undefined) throw new LoadOptionError("archive", `expected on or off, got '${raw.archive}'`);
-  const storage = raw.storage ?? "file";
-  if (storage !== "file" && storage !== "sqlite") throw new LoadOptionError("storage", `expected file or sqlite, got '${storage}'`);
-  return { target, users, rate, duration, mix: mix as LoadMix[], driver: driver as LoadDriver, senders, drain, archive, storage, reportDir: raw["report-dir"] ?? "reports/out" };
+  return { target, users, rate, duration, mix: mix as LoadMix[], driver: driver as LoadDriver, senders, drain, archive, reportDir: raw["report-dir"] ?? "reports/out" };
 }
 
 /** Which kind of recipient user i is: the mix is dealt out in turn. */
