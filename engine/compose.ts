@@ -1,7 +1,7 @@
 // What a push looks like (R-FROM, R-SUMMARY, R-PUBOPTS, R-PRIVACY, R-PRIVACY-ENC).
-import { xml, type Element } from "@xmpp/xml";
+import { Element } from "@xmpp/xml";
 import { classify } from "./classify.ts";
-import { parseXml } from "./parse.ts";
+import { cloneElement, parseXml } from "./parse.ts";
 import type { PushOptions } from "./options.ts";
 import type { Registration } from "./store.ts";
 import { NS } from "./xmlns.ts";
@@ -33,8 +33,39 @@ export function summarize(stanza: Element | null, opts: PushOptions): SummaryFie
   return fields;
 }
 
+/** An element with string attributes and children, built without xml()'s per-call argument
+ * normalisation (a push is ~10 elements and is built for every registration of every message). */
+function el(name: string, attrs: Record<string, string>, children: Element[] = []): Element {
+  const e = new Element(name);
+  e.attrs = attrs; // a fresh literal at every call site: no copy needed
+  for (const c of children) c.parent = e;
+  e.children = children;
+  return e;
+}
+
+function text(name: string, value: string): Element {
+  const e = new Element(name);
+  if (value !== "") e.children = [value]; // as xml() does: no empty text node
+  return e;
+}
+
 function field(name: string, value?: string): Element {
-  return value === undefined ? xml("field", { var: name }) : xml("field", { var: name }, xml("value", {}, value));
+  return el("field", { var: name }, value === undefined ? [] : [text("value", value)]);
+}
+
+// Parsed publish-options forms by their stored text: parsing on every push was the cost, a clone
+// is cheap. Bounded; cleared when full (the forms are few: one per app server configuration).
+const PUBLISH_OPTIONS_CACHE_MAX = 1024;
+const publishOptionsCache = new Map<string, Element | null>();
+
+function publishOptionsOf(stored: string): Element | null {
+  let parsed = publishOptionsCache.get(stored);
+  if (parsed === undefined) {
+    if (publishOptionsCache.size >= PUBLISH_OPTIONS_CACHE_MAX) publishOptionsCache.clear();
+    parsed = parseXml(stored);
+    publishOptionsCache.set(stored, parsed);
+  }
+  return parsed && cloneElement(parsed);
 }
 
 export function buildPush(args: {
@@ -44,23 +75,14 @@ export function buildPush(args: {
   fields: SummaryFields;
 }): Element {
   const { id, domain, registration: reg, fields } = args;
-  const form = xml(
-    "x",
-    { xmlns: NS.data, type: "submit" },
-    field("FORM_TYPE", NS.summary),
-    ...Object.entries(fields)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => field(k, v)),
-  );
-  const publishAttrs = reg.node === undefined ? {} : { node: reg.node };
-  const pubsub = xml(
-    "pubsub",
-    { xmlns: NS.pubsub },
-    xml("publish", publishAttrs, xml("item", {}, xml("notification", { xmlns: NS.push }, form))),
-  );
+  const formFields = [field("FORM_TYPE", NS.summary)];
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) formFields.push(field(k, v));
+  const form = el("x", { xmlns: NS.data, type: "submit" }, formFields);
+  const publishAttrs: Record<string, string> = reg.node === undefined ? {} : { node: reg.node };
+  const pubsubChildren = [el("publish", publishAttrs, [el("item", {}, [el("notification", { xmlns: NS.push }, [form])])])];
   if (reg.publishOptions) {
-    const stored = parseXml(reg.publishOptions);
-    if (stored) pubsub.append(xml("publish-options", {}, stored));
+    const stored = publishOptionsOf(reg.publishOptions);
+    if (stored) pubsubChildren.push(el("publish-options", {}, [stored]));
   }
-  return xml("iq", { type: "set", from: domain, to: reg.jid, id }, pubsub);
+  return el("iq", { type: "set", from: domain, to: reg.jid, id }, [el("pubsub", { xmlns: NS.pubsub }, pubsubChildren)]);
 }

@@ -3,7 +3,7 @@
 // Every public method is guarded: a malformed stanza is answered or ignored, never thrown.
 import type { Element } from "@xmpp/xml";
 import { classify } from "./classify.ts";
-import { buildPush, summarize } from "./compose.ts";
+import { buildPush, summarize, type SummaryFields } from "./compose.ts";
 import { DedupMemory } from "./dedup.ts";
 import { parseJid, fullOf } from "./jid.ts";
 import { resolvePushOptions, type PushOptions } from "./options.ts";
@@ -28,7 +28,8 @@ interface PendingPush {
   user: string;
   regId: string;
   jid: string;
-  timer: TimerHandle;
+  /** When the reply is no longer awaited (clock ms). */
+  deadline: number;
 }
 
 /** Per-session push state (R-HIB-START … R-RESUME). */
@@ -79,11 +80,15 @@ export class PushEngine {
   private readonly log: Logger;
   private readonly newId: () => string;
   private readonly onPush?: (info: PushInfo) => void;
+  /** Pushes awaiting a reply, oldest first (every push waits push_reply_timeout, so insertion
+   * order is deadline order): one sweep timer serves them all instead of one timer per push. */
   private readonly pending = new Map<string, PendingPush>();
+  private sweep?: TimerHandle;
   private readonly sessions = new Map<string, SessionState>();
   private readonly dedup: DedupMemory;
   private readonly autoKeys = new WeakMap<Element, string>();
   private autoKeyCounter = 0;
+  private lastSummary?: { stanza: Element | null; withBody: boolean; withSender: boolean; placeholder: string; fields: SummaryFields };
 
   constructor(deps: EngineDeps) {
     this.options = resolvePushOptions(deps.options as Record<string, unknown>);
@@ -244,8 +249,7 @@ export class PushEngine {
         this.log.warn({ id, from: iq.attrs.from, expected: p.jid }, "push reply from a foreign JID ignored"); // R-ERR-SPOOF
         return true;
       }
-      p.timer.cancel();
-      this.pending.delete(id!);
+      this.forgetPending(id!);
       if (iq.attrs.type === "result") this.resetErrors(p.user, p.regId); // R-ERR-RESET
       else if (iq.attrs.type === "error") this.countError(p.user, p.regId, readError(iq));
       return true;
@@ -263,16 +267,17 @@ export class PushEngine {
     }
   }
 
-  private registrations(user: string): Registration[] {
+  /** The user's registrations, read-only (shared with the store when it offers a view). */
+  private registrations(user: string): readonly Registration[] {
     try {
-      return this.store.load(user).registrations;
+      return this.store.view ? this.store.view(user).registrations : this.store.load(user).registrations;
     } catch (err) {
       this.log.warn({ user, err: String(err) }, "registration store unavailable");
       return [];
     }
   }
 
-  private bound(session: SessionView): Registration[] {
+  private bound(session: SessionView): readonly Registration[] {
     return this.registrations(session.user).filter((r) => isBound(r, session));
   }
 
@@ -293,7 +298,7 @@ export class PushEngine {
   }
 
   /** Pushes one stanza to each registration that has not had it yet (R-DEDUP). */
-  private pushTo(user: string, regs: Registration[], ks: KeyedStanza): number {
+  private pushTo(user: string, regs: readonly Registration[], ks: KeyedStanza): number {
     const key = this.keyOf(ks);
     let sent = 0;
     for (const r of regs) {
@@ -357,20 +362,79 @@ export class PushEngine {
       return false;
     }
     const id = this.newId();
-    const push = buildPush({ id, domain: this.port.domain, registration: reg, fields: summarize(stanza, this.options) });
-    const timer = this.clock.setTimer(this.options.push_reply_timeout * 1000, () => this.pending.delete(id));
-    this.pending.set(id, { user, regId: reg.id, jid: reg.jid, timer });
+    const push = buildPush({ id, domain: this.port.domain, registration: reg, fields: this.summaryOf(stanza) });
+    this.pending.set(id, { user, regId: reg.id, jid: reg.jid, deadline: this.clock.now() + this.options.push_reply_timeout * 1000 });
+    this.armSweep();
     this.onPush?.({ id, user, registration: reg, ...(ks && { key: this.keyOf(ks) }), stanza, push });
     this.port.send(push);
     return true;
   }
 
+  private forgetPending(id: string): void {
+    this.pending.delete(id);
+    if (this.pending.size === 0) {
+      this.sweep?.cancel(); // nothing awaited: no timer left behind
+      this.sweep = undefined;
+    }
+  }
+
+  /** One timer, due at the oldest deadline; it forgets every push whose reply did not come. */
+  private armSweep(): void {
+    if (this.sweep) return;
+    const oldest = this.pending.values().next().value;
+    if (!oldest) return;
+    this.sweep = this.clock.setTimer(oldest.deadline - this.clock.now(), () => {
+      this.sweep = undefined;
+      const now = this.clock.now();
+      for (const [id, p] of this.pending) {
+        if (p.deadline > now) break;
+        this.pending.delete(id);
+      }
+      this.armSweep();
+    });
+  }
+
+  /** summarize(), remembered for the last stanza: one message is pushed to each registration in
+   * turn. Keyed by the options it reads too, so a change of options is never served stale. */
+  private summaryOf(stanza: Element | null): SummaryFields {
+    const o = this.options;
+    const m = this.lastSummary;
+    if (
+      m &&
+      m.stanza === stanza &&
+      m.withBody === o.push_notification_with_body &&
+      m.withSender === o.push_notification_with_sender &&
+      m.placeholder === o.push_notification_important_body
+    ) {
+      return m.fields;
+    }
+    const fields = summarize(stanza, o);
+    this.lastSummary = {
+      stanza,
+      withBody: o.push_notification_with_body,
+      withSender: o.push_notification_with_sender,
+      placeholder: o.push_notification_important_body,
+      fields,
+    };
+    return fields;
+  }
+
   private resetErrors(user: string, regId: string): void {
+    // Nearly every reply is a result for a registration without errors: no copy, no write.
+    if (this.store.view && !this.hasErrors(user, regId)) return;
     this.updateRecord(user, (rec) => {
       if (!rec.errors[regId]) return false;
       delete rec.errors[regId];
       return true;
     });
+  }
+
+  private hasErrors(user: string, regId: string): boolean {
+    try {
+      return !!this.store.view?.(user).errors[regId];
+    } catch {
+      return true; // let updateRecord meet (and log) the store's failure
+    }
   }
 
   /** R-ERR-COUNT / R-ERR-WAIT. */
@@ -408,10 +472,7 @@ export class PushEngine {
     const gone = new Set(removed.map((r) => r.id));
     for (const r of removed) this.dedup.forget(user, r.id);
     for (const [id, p] of this.pending) {
-      if (p.user === user && gone.has(p.regId)) {
-        p.timer.cancel();
-        this.pending.delete(id);
-      }
+      if (p.user === user && gone.has(p.regId)) this.forgetPending(id);
     }
     for (const s of this.port.sessions(user)) {
       const st = this.sessions.get(s.id);
@@ -432,6 +493,7 @@ function dropBatch(st: SessionState): void {
 
 function sameJid(a: string | undefined, b: string): boolean {
   if (a === undefined) return false;
+  if (a === b) return true; // b is a registration's JID, valid since its enable
   const ja = parseJid(a);
   const jb = parseJid(b);
   return !!ja && !!jb && fullOf(ja) === fullOf(jb);

@@ -28,6 +28,11 @@ export interface RegistrationStore {
   load(user: string): UserPushRecord;
   /** Replaces the user's record atomically; throws StoreError on failure (nothing is written). */
   save(user: string, record: UserPushRecord): void;
+  /**
+   * Optional fast read: the user's current record, shared, never to be changed by the caller (the
+   * store replaces records on save, it never edits them). The engine reads through it on every push.
+   */
+  view?(user: string): Readonly<UserPushRecord>;
 }
 
 export class StoreError extends Error {
@@ -40,6 +45,8 @@ export class StoreError extends Error {
 export function emptyRecord(): UserPushRecord {
   return { registrations: [], errors: {} };
 }
+
+const EMPTY: Readonly<UserPushRecord> = Object.freeze({ registrations: Object.freeze([]) as unknown as Registration[], errors: Object.freeze({}) });
 
 function copy(r: UserPushRecord): UserPushRecord {
   return { registrations: r.registrations.map((x) => ({ ...x })), errors: { ...r.errors } };
@@ -55,6 +62,11 @@ export class MemoryStore implements RegistrationStore {
     if (this.failReads) throw new StoreError("store unavailable (simulated)");
     const r = this.users.get(user);
     return r ? copy(r) : emptyRecord();
+  }
+
+  view(user: string): Readonly<UserPushRecord> {
+    if (this.failReads) throw new StoreError("store unavailable (simulated)");
+    return this.users.get(user) ?? EMPTY;
   }
 
   save(user: string, record: UserPushRecord): void {

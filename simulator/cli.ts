@@ -16,6 +16,7 @@ Usage:
   pushlab validate [paths…]          check scenario files only (file:line:col errors)
   pushlab list [paths…]              list scenarios with their rule ids
   pushlab receiver --jid JID …       validate a push receiver (app server); see pushlab receiver --help
+  pushlab load --target prosody …    push throughput and latency of a real server (load --help)
 
 Options:
   -t, --target NAMES     comma-separated targets: engine (default), prosody
@@ -31,8 +32,9 @@ Options:
 `;
 
 export async function main(argv: string[]): Promise<number> {
-  // The receiver command has options of its own (simulator/receiver/cli.ts).
+  // These commands have options of their own (simulator/receiver/cli.ts, simulator/load/cli.ts).
   if (argv[0] === "receiver") return (await import("./receiver/cli.ts")).receiverMain(argv.slice(1));
+  if (argv[0] === "load") return (await import("./load/cli.ts")).loadMain(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -125,6 +125,29 @@ export interface RunReport {
 /** Results of a load/benchmark run: one series per target and metric. */
 export interface BenchReport {
   series: BenchSeries[];
+  /** Single figures, each with its goal when it has one (npm run bench, pushlab load). */
+  figures?: BenchFigure[];
+  /** Values sampled over the run (pushes/s, CPU, RSS …), for the time-series charts. */
+  timeSeries?: BenchTimeSeries[];
+  /** Where it ran: cores, CPU model, Node version, date … */
+  machine?: Record<string, string | number>;
+}
+
+export interface BenchFigure {
+  id: string;
+  name: string;
+  value: number;
+  unit: string;
+  goal?: { kind: "min" | "max"; value: number };
+  anchor?: string; // the anchor's figure for the same thing, as text
+  note?: string;
+}
+
+export interface BenchTimeSeries {
+  target: string;
+  metric: string;
+  unit: string;
+  points: { t: number; v: number }[]; // t: seconds since the start of the run
 }
 
 export interface BenchSeries {

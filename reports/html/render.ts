@@ -2,8 +2,9 @@
 // rendered here as static HTML (readable and printable without JS); the scenario list, filters and
 // scenario view are drawn by app.js from the JSON embedded in a non-executing script tag.
 import { readFileSync } from "node:fs";
-import type { BenchSeries, Level, RunReport, TargetSummary, Verdict } from "../../simulator/results.ts";
+import type { Level, RunReport, TargetSummary, Verdict } from "../../simulator/results.ts";
 import { LEVEL_TITLE, LEVELS, PROFILE_LEVELS, tally } from "../../simulator/results.ts";
+import { benchContent, BENCH_STYLE, hasBenchData } from "./bench-section.ts";
 import { buildMatrix, matrixTargets, type Matrix } from "./matrix.ts";
 import { embedJson, toViewData } from "./embed.ts";
 import { html, raw, type Raw } from "./escape.ts";
@@ -130,23 +131,10 @@ function matrixSection(report: RunReport, matrix: Matrix): Raw {
   </section>`;
 }
 
-function histogram(series: BenchSeries): Raw {
-  const max = Math.max(1, ...series.histogram.map((b) => b.count));
-  return html`<figure class="bench-card">
-    <figcaption><strong>${series.metric}</strong> on ${series.target} <span class="muted">(${series.samples} samples, ${series.unit})</span></figcaption>
-    <dl class="bench-summary">${Object.entries(series.summary).map(([k, v]) => html`<div><dt>${k}</dt><dd>${v} ${series.unit}</dd></div>`)}</dl>
-    <div class="histogram" role="img" aria-label="Histogram of ${series.metric} on ${series.target}">${series.histogram.map(
-      (b) => html`<div class="bar" style="--h:${((b.count / max) * 100).toFixed(1)}%" title="≤ ${b.le} ${series.unit}: ${b.count}"><span>${b.count}</span></div>`,
-    )}</div>
-    <div class="histogram-axis" aria-hidden="true">${series.histogram.map((b) => html`<span>≤${b.le}</span>`)}</div>
-  </figure>`;
-}
-
-/** Charts for load/benchmark runs; the section stays (hidden, empty) so the layout has its place. */
+/** Charts for load/benchmark runs (bench-section.ts); the section stays (hidden, empty) so the layout has its place. */
 function benchSection(report: RunReport): Raw {
-  const series = report.bench?.series ?? [];
-  if (series.length === 0) return html`<section id="bench" aria-labelledby="bench-h" hidden><h2 id="bench-h">Load</h2></section>`;
-  return html`<section id="bench" aria-labelledby="bench-h"><h2 id="bench-h">Load</h2><div class="bench-grid">${series.map(histogram)}</div></section>`;
+  if (!hasBenchData(report.bench)) return html`<section id="bench" aria-labelledby="bench-h" hidden><h2 id="bench-h">Load</h2></section>`;
+  return html`<section id="bench" aria-labelledby="bench-h"><h2 id="bench-h">Load</h2>${benchContent(report.bench!)}</section>`;
 }
 
 function scenariosSection(report: RunReport, matrix: Matrix): Raw {
@@ -194,7 +182,7 @@ export function renderHtml(report: RunReport): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="${report.harness.name} ${report.harness.version}">
 <title>pushlab report — ${status} — ${formatDate(report.startedAt)}</title>
-<style>${raw(STYLE)}</style>
+<style>${raw(STYLE + BENCH_STYLE)}</style>
 </head>
 <body>
 <a class="skip" href="#scenarios">Skip to scenarios</a>
