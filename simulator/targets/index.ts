@@ -7,6 +7,7 @@ type Factory = () => Promise<Target>;
 export const TARGETS: Record<string, Factory> = {
   engine: async () => createEngineTarget(),
   prosody: async () => (await import("./prosody/index.ts")).createProsodyTarget(),
+  ejabberd: async () => (await import("./ejabberd/index.ts")).createEjabberdTarget(),
 };
 
 export async function createTarget(name: string): Promise<Target> {
