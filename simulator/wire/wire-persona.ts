@@ -265,6 +265,10 @@ export class WirePersona implements PersonaHandle {
     this.leaving = true;
     const resource = this.resource;
     const gone = new Promise<void>((resolve) => xmpp.once("disconnect", () => resolve()));
+    // An acking client has acked everything it received: say so (XEP-0198 lets an <a/> go out
+    // unrequested) before vanishing, or a reply that arrived a moment ago, whose <r/> is still on
+    // its way, counts as unacked and the server pushes for it (ejabberd does).
+    if (this.acking && this.counter.active) await within(xmpp.send(xml("a", { xmlns: NS_SM })), SEND_TIMEOUT_MS, `${this.name}: acking before the drop`);
     xmpp.socket.destroy(); // no </stream:stream>: the server hibernates the session
     await within(gone, CLOSE_TIMEOUT_MS, `${this.name}: dropping the link`);
     await this.untilServerSees(resource, (s) => s !== "live", "noticed the drop");

@@ -38,6 +38,7 @@ export class EjabberdServer implements WireServer {
   readonly sessions = new SessionLog();
   readonly api: EjabberdApi;
   private readonly hosts = new Map<string, HostSpec>();
+  private readonly ready = new Map<string, Promise<void>>(); // vhost → added and running
   private hostChange: Promise<void> = Promise.resolve();
   private proc?: EjabberdProcess;
   /** Wipes the temp dir if Node exits without stop() (Ctrl-C, crash); removed by stop(). */
@@ -119,18 +120,27 @@ export class EjabberdServer implements WireServer {
   }
 
   /** Makes sure the vhost exists and runs its modules (config rewrite + reload_config, bounded). */
-  async ensureHost(spec: HostSpec): Promise<void> {
-    if (this.hosts.has(spec.name)) return;
-    // One config change at a time; each rewrite carries every host known so far.
-    this.hostChange = this.hostChange.then(async () => {
-      if (this.hosts.has(spec.name)) return;
+  ensureHost(spec: HostSpec): Promise<void> {
+    let ready = this.ready.get(spec.name);
+    if (!ready) {
+      // One config change at a time; each rewrite carries every host known so far. Callers for
+      // the same host share the promise, so none of them goes ahead before the reload is done.
+      ready = this.hostChange.then(() => this.addHost(spec));
+      this.hostChange = ready.catch(() => {});
+      this.ready.set(spec.name, ready);
+      ready.catch(() => this.ready.delete(spec.name)); // a later world may try again
+    }
+    return ready;
+  }
+
+  private async addHost(spec: HostSpec): Promise<void> {
+    if (!this.running) throw new Error(this.deathNote());
+    if (!this.hosts.has(spec.name)) {
       this.hosts.set(spec.name, spec);
       this.write();
       await this.api.reloadConfig();
       log.debug({ host: spec.name }, "host added, config reloaded");
-    });
-    await this.hostChange;
-    if (!this.running) throw new Error(this.deathNote());
+    }
     const vhosts = await this.api.vhosts();
     if (!vhosts.includes(spec.name)) throw new Error(`ejabberd did not add vhost ${spec.name} on reload: ${this.proc?.tail(5)}`);
   }
