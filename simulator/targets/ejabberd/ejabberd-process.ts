@@ -69,6 +69,7 @@ export class EjabberdProcess {
   private readonly output: string[] = [];
   private partial = "";
   private readonly exitWaiters: (() => void)[] = [];
+  private beam = -1;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -103,12 +104,14 @@ export class EjabberdProcess {
 
   /** PID of the Erlang VM, from the pid file ejabberd writes at start (-1 before that). */
   get beamPid(): number {
+    if (this.beam > 0) return this.beam;
     try {
       const n = Number(readFileSync(this.layout.pidFile, "utf8").trim());
-      return Number.isInteger(n) && n > 0 ? n : -1;
+      if (Number.isInteger(n) && n > 0) this.beam = n; // kept: the file goes with the temp dir
     } catch {
-      return -1;
+      /* not written yet */
     }
+    return this.beam;
   }
 
   get running(): boolean {
@@ -139,7 +142,7 @@ export class EjabberdProcess {
     for (;;) {
       if (proc.exited) throw new Error(`ejabberd exited during startup (${proc.exitInfo}): ${proc.tail()}`);
       const up = await Promise.all(ports.map(canConnect));
-      if (up.every(Boolean)) return proc;
+      if (up.every(Boolean) && proc.beamPid > 0) return proc;
       if (Date.now() > end) {
         await proc.stop();
         throw new Error(`ejabberd did not open ports ${ports.join(", ")} within ${timeoutMs} ms: ${proc.tail()}`);
