@@ -16,7 +16,7 @@ Usage:
   pushlab list [paths…]              list scenarios with their rule ids
 
 Options:
-  -t, --target NAMES     comma-separated targets: engine (default), prosody
+  -t, --target NAMES     comma-separated targets: engine (default), prosody, ejabberd
   -r, --report-dir DIR   where report.json, junit.xml and index.html go (default ${DEFAULT_REPORT_DIR})
   -g, --grep TEXT        only scenarios whose name, file or rule id contains TEXT
   -f, --format LIST      report formats (default: ${REPORT_FORMATS.join(",")})

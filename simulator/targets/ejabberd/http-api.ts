@@ -15,7 +15,15 @@ export class EjabberdApi {
     const body = JSON.stringify(args);
     return new Promise((resolve, reject) => {
       const req = request(
-        { host: "127.0.0.1", port: this.port, method: "POST", path: `/api/${command}`, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+        {
+          host: "127.0.0.1",
+          port: this.port,
+          method: "POST",
+          path: `/api/${command}`,
+          // A connection per call: no kept-alive socket to go stale across a server restart.
+          agent: false,
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), connection: "close" },
+        },
         (res) => {
           let text = "";
           res.setEncoding("utf8");
