@@ -60,7 +60,10 @@ export function loadExpectations(path: string): Expectations {
         if (!Number.isInteger(step) || step < 1) fail(`${at}.steps.${n}: step numbers are 1-based integers`);
         const instead = d.instead;
         if (!instead || typeof instead !== "object" || Array.isArray(instead) || Object.keys(instead).length === 0) fail(`${at}.steps.${n}.instead: expected the step's arguments as they hold`);
-        if ("one-of" in (instead as object)) fail(`${at}.steps.${n}.instead: one-of is not applied by this interim reader`);
+        if ("one-of" in (instead as object)) {
+          const alts = (instead as { "one-of": unknown })["one-of"];
+          if (!Array.isArray(alts) || alts.length < 2 || !alts.every((a) => a && typeof a === "object" && !Array.isArray(a))) fail(`${at}.steps.${n}.instead.one-of: expected two or more argument mappings`);
+        }
         steps.set(step, { reason: str(d.reason, `${at}.steps.${n}.reason`), xep: xep(d.xep, `${at}.steps.${n}`), instead: instead as Record<string, unknown> });
       }
       out.steps.set(key, steps);
@@ -94,7 +97,8 @@ export function applyExpectations(scenarios: Scenario[], exp: Expectations): Sce
     for (const [n, d] of steps ?? []) {
       const st = copy.steps[n - 1];
       if (!st) throw new Error(`expectations for ${exp.target}: ${key} has no step ${n}`);
-      st.on[exp.target] = { deviation: d.reason, args: d.instead };
+      const args = "one-of" in d.instead ? countRange(st.action, d.instead["one-of"] as Record<string, unknown>[], `${key} step ${n}`) : d.instead;
+      st.on[exp.target] = { deviation: d.reason, args };
     }
     if (whole) {
       for (const n of whole.covers) if (!copy.steps[n - 1]) throw new Error(`expectations for ${exp.target}: ${key} has no step ${n}`);
@@ -102,4 +106,26 @@ export function applyExpectations(scenarios: Scenario[], exp: Expectations): Sce
     }
     return copy;
   });
+}
+
+/**
+ * Today's runner checks one set of arguments per step, so a one-of is applied only where it has
+ * an exact equivalent: expect-pushes alternatives that differ in `count` alone (counts forming a
+ * contiguous range; a count-0 alternative needs no match) are the range at-least..at-most with
+ * the shared arguments. Anything else is refused, never approximated.
+ */
+export function countRange(action: string, alts: Record<string, unknown>[], where: string): Record<string, unknown> {
+  const refuse = (why: string): never => {
+    throw new Error(`${where}: one-of cannot be applied by this interim reader (${why})`);
+  };
+  if (action !== "expect-pushes") refuse(`step is ${action}`);
+  const counts = alts.map((a) => (typeof a.count === "number" ? a.count : refuse("every alternative needs a count")));
+  const rest = (a: Record<string, unknown>) => JSON.stringify(Object.fromEntries(Object.entries(a).filter(([k]) => k !== "count").sort(([x], [y]) => x.localeCompare(y))));
+  const nonZero = alts.filter((a) => a.count !== 0);
+  const common = nonZero.length > 0 ? rest(nonZero[0]!) : rest(alts[0]!);
+  if (!nonZero.every((a) => rest(a) === common)) refuse("alternatives differ in more than count");
+  if (alts.some((a) => a.count === 0 && rest(a) !== "{}" && rest(a) !== common)) refuse("a count-0 alternative has other arguments");
+  const sorted = [...new Set(counts)].sort((a, b) => a - b);
+  if (sorted.some((c, i) => i > 0 && c !== sorted[i - 1]! + 1)) refuse("counts are not contiguous");
+  return { ...JSON.parse(common), "at-least": sorted[0], "at-most": sorted.at(-1) };
 }

@@ -167,3 +167,13 @@ describe("ejabberd expectation file", () => {
     expect(() => applyExpectations(scenarios, unknown)).toThrow(/no scenario nowhere\/R-X/);
   });
 });
+
+describe("one-of declarations (interim reader)", () => {
+  it("applies count alternatives as their exact range, and refuses anything else", async () => {
+    const { countRange } = await import("./expectations.ts");
+    expect(countRange("expect-pushes", [{ count: 1, match: { body: "x" } }, { count: 0 }], "t")).toEqual({ match: { body: "x" }, "at-least": 0, "at-most": 1 });
+    expect(() => countRange("expect-pushes", [{ count: 1, match: { body: "x" } }, { count: 2, match: { body: "y" } }], "t")).toThrow(/differ in more than count/);
+    expect(() => countRange("expect-pushes", [{ count: 0 }, { count: 2 }], "t")).toThrow(/not contiguous/);
+    expect(() => countRange("expect-received", [{ count: 0 }, { count: 1 }], "t")).toThrow(/step is expect-received/);
+  });
+});
