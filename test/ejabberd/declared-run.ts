@@ -16,7 +16,8 @@ import type { ControlName, Target, TargetCapabilities, WorldSpec } from "../../s
 import { HARNESS_VERSION } from "../../simulator/version.ts";
 import { applyExpectations, loadExpectations, scenarioKey, type Expectations } from "./expectations.ts";
 
-export const EJABBERD_EXPECTATIONS = fileURLToPath(new URL("../../simulator/targets/ejabberd/expectations.yaml", import.meta.url));
+export { EJABBERD_EXPECTATIONS } from "../../simulator/targets/ejabberd/index.ts";
+import { EJABBERD_EXPECTATIONS } from "../../simulator/targets/ejabberd/index.ts";
 
 /** Controls a scenario's steps call on the server. */
 const STEP_CONTROLS: Record<string, ControlName> = { restart: "restart", store: "store-failure", ping: "ping" };
