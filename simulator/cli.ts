@@ -19,7 +19,7 @@ Usage:
   pushlab load --target prosody …    push throughput and latency of a real server (load --help)
 
 Options:
-  -t, --target NAMES     comma-separated targets: engine (default), prosody
+  -t, --target NAMES     comma-separated targets: engine (default), prosody, ejabberd, xmpp
   -p, --profile NAME     what fails the run: xep (XEP-0357 requirements only), reference (plus
                          mod_cloud_notify's policy), all (plus hardening); default per target:
                          reference for engine and prosody, xep for every other server

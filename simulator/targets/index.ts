@@ -7,6 +7,7 @@ type Factory = () => Promise<Target>;
 export const TARGETS: Record<string, Factory> = {
   engine: async () => (await import("./engine/index.ts")).createEngineTarget(),
   prosody: async () => (await import("./prosody/index.ts")).createProsodyTarget(),
+  ejabberd: async () => (await import("./ejabberd/index.ts")).createEjabberdTarget(),
 };
 
 export const TARGET_NAMES = Object.keys(TARGETS);

@@ -1,0 +1,66 @@
+// The whole scenario suite against a real ejabberd 23.01 (part of `npm test`). Every scenario must
+// pass, or differ exactly as ejabberd's expectation file declares, or be skipped because ejabberd
+// lacks what it needs (its capabilities). Anything else is a finding. Reports land in
+// reports/out/ejabberd/ (a CI artifact).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, expect, it } from "vitest";
+import type { RunReport, ScenarioResult } from "../../simulator/results.ts";
+import { createReporters } from "../../reports/index.ts";
+import { expectationsFor, loadAll, run } from "../../simulator/runner.ts";
+import { unmetNeed } from "../../simulator/scenario/needs.ts";
+import { createEjabberdTarget, EJABBERD_EXPECTATIONS, ejabberdInstalled, INSTALL_HINT } from "../../simulator/targets/ejabberd/index.ts";
+import { describeWithServer } from "../support/require-server.ts";
+
+const loaded = loadAll(["scenarios"]);
+const scenarios = loaded.flatMap((l) => (l.ok ? [l.scenario] : []));
+const target = createEjabberdTarget();
+const declared = expectationsFor(target, loaded)!;
+
+describeWithServer("scenario suite on ejabberd 23.01", ejabberdInstalled(), INSTALL_HINT, () => {
+  let report: RunReport;
+  const byId = new Map<string, ScenarioResult>();
+
+  beforeAll(async () => {
+    const reporters = createReporters({ reportDir: "reports/out/ejabberd", formats: ["json", "junit", "html"] });
+    report = await run({ paths: ["scenarios"], targets: [target], reporters });
+    for (const r of report.scenarios) byId.set(r.id, r);
+  }, 600_000);
+
+  it("ran every scenario", () => {
+    expect(report.scenarios.length).toBe(scenarios.length);
+  });
+
+  for (const s of scenarios) {
+    it(`${s.name} (${s.file})`, () => {
+      const r = byId.get(s.id);
+      expect(r, "no result").toBeDefined();
+      const why = r!.findings.map((f) => `${f.check}: ${f.message}\nexpected: ${f.expected ?? ""}\nactual: ${f.actual ?? ""}`).join("\n");
+      const entry = declared.scenarios.get(s.key);
+      if (entry?.skip || unmetNeed(s, target.capabilities(), "ejabberd")) expect(r!.verdict, why).toBe("skipped");
+      else if (entry?.whole || [...(entry?.steps.values() ?? [])].some((d) => d.kind === "deviation")) expect(r!.verdict, why).toBe("deviation");
+      else expect(r!.verdict, why).toBe("passed");
+    });
+  }
+});
+
+describeWithServer("ejabberd declarations are exact", ejabberdInstalled(), INSTALL_HINT, () => {
+  it("a declaration with a wrong `instead` turns the scenario red", async () => {
+    // R-HIB-START: ejabberd sends 1 push at hibernation; a file that claims 2 must fail the run.
+    const text = readFileSync(EJABBERD_EXPECTATIONS, "utf8");
+    const wrong = text.replace(/count: 1\n(\s+)pushes: \[\{ body: "New Message!" \}\]/, 'count: 2\n$1pushes: [{ body: "New Message!" }, { body: "New Message!" }]');
+    expect(wrong).not.toBe(text);
+    const dir = mkdtempSync(join(tmpdir(), "pushlab-exp-"));
+    try {
+      const file = join(dir, "expectations.yaml");
+      writeFileSync(file, wrong);
+      const bad = await run({ paths: ["scenarios/hibernation/R-HIB-START.yaml"], targets: [createEjabberdTarget()], reporters: [], expectations: { ejabberd: file } });
+      const good = await run({ paths: ["scenarios/hibernation/R-HIB-START.yaml"], targets: [createEjabberdTarget()], reporters: [] });
+      expect(bad.scenarios.map((r) => r.verdict)).toEqual(["failed"]);
+      expect(good.scenarios.map((r) => r.verdict)).toEqual(["deviation"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
