@@ -17,8 +17,9 @@ export class ComponentLink {
     secret: string,
     port: number,
     onStanza: (el: Element) => void,
+    host = "127.0.0.1",
   ) {
-    this.xmpp = component({ service: `xmpp://127.0.0.1:${port}`, domain, password: secret });
+    this.xmpp = component({ service: `xmpp://${host}:${port}`, domain, password: secret });
     // Detach xmpp.js's middleware: its iq callee would answer every push with
     // service-unavailable before we decide (result, error, silence).
     this.xmpp.removeAllListeners("element");
