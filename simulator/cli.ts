@@ -7,6 +7,7 @@ import { createTarget } from "./targets/index.ts";
 import { HARNESS_VERSION } from "./version.ts";
 import { log as harnessLog, setLogLevel } from "./log.ts";
 import type { Target } from "./target.ts";
+import { takeXmppFlags, XMPP_HELP } from "./targets/xmpp/flags.ts";
 
 const USAGE = `pushlab ${HARNESS_VERSION} — reference lab for XMPP push notifications (XEP-0357)
 
@@ -16,17 +17,19 @@ Usage:
   pushlab list [paths…]              list scenarios with their rule ids
 
 Options:
-  -t, --target NAMES     comma-separated targets: engine (default), prosody
+  -t, --target NAMES     comma-separated targets: engine (default), prosody, xmpp
   -r, --report-dir DIR   where report.json, junit.xml and index.html go (default ${DEFAULT_REPORT_DIR})
   -g, --grep TEXT        only scenarios whose name, file or rule id contains TEXT
   -f, --format LIST      report formats (default: ${REPORT_FORMATS.join(",")})
   -v, --verbose          debug logs (pino, to stderr)
   -h, --help             this help
-`;
+
+${XMPP_HELP}`;
 
 export async function main(argv: string[]): Promise<number> {
+  const { xmpp: xmppArgs, rest } = takeXmppFlags(argv); // the xmpp target parses its own flags
   const { values, positionals } = parseArgs({
-    args: argv,
+    args: rest,
     allowPositionals: true,
     options: {
       target: { type: "string", short: "t", default: "engine" },
@@ -66,8 +69,13 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const targets: Target[] = [];
-  for (const name of values.target!.split(",").map((s) => s.trim()).filter(Boolean)) {
-    const t = await createTarget(name);
+  const names = values.target!.split(",").map((s) => s.trim()).filter(Boolean);
+  if (xmppArgs.length > 0 && !names.includes("xmpp")) {
+    process.stderr.write(`${xmppArgs.filter((a) => a.startsWith("--")).join(" ")}: flags of the xmpp target, but --target has no xmpp\n`);
+    return 2;
+  }
+  for (const name of names) {
+    const t = await createTarget(name, name === "xmpp" ? xmppArgs : []);
     const avail = await t.available();
     if (!avail.ok) {
       process.stderr.write(`target ${name} is not available here: ${avail.reason}\n`);

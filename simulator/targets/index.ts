@@ -2,15 +2,17 @@
 import type { Target } from "../target.ts";
 import { createEngineTarget } from "./engine/index.ts";
 
-type Factory = () => Promise<Target>;
+/** args: the target's own command-line flags (see takeTargetFlags in cli.ts), if it has any. */
+type Factory = (args: string[]) => Promise<Target>;
 
 export const TARGETS: Record<string, Factory> = {
   engine: async () => createEngineTarget(),
   prosody: async () => (await import("./prosody/index.ts")).createProsodyTarget(),
+  xmpp: async (args) => (await import("./xmpp/index.ts")).createXmppTarget((await import("./xmpp/flags.ts")).xmppSettingsFromArgs(args)),
 };
 
-export async function createTarget(name: string): Promise<Target> {
+export async function createTarget(name: string, args: string[] = []): Promise<Target> {
   const f = TARGETS[name];
   if (!f) throw new Error(`unknown target '${name}'; known: ${Object.keys(TARGETS).join(", ")}`);
-  return f();
+  return f(args);
 }

@@ -1,0 +1,129 @@
+// Short-lived client connections for the xmpp target's own chores (discovery, in-band
+// registration, resetting pooled accounts) — not personas: no stream management, no presence
+// unless asked, every step bounded, always closed.
+import { client, xml } from "@xmpp/client";
+import type { Element } from "@xmpp/xml";
+import { applyClientTls, type ClientTls } from "../../wire/client-tls.ts";
+import { within } from "../../wire/bounded.ts";
+
+export const LINK_TIMEOUT_MS = 10_000;
+const CLOSE_TIMEOUT_MS = 3_000;
+
+const NS_STREAM = "http://etherx.jabber.org/streams";
+const NS_SM = "urn:xmpp:sm:3";
+const NS_SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
+
+export interface LinkSettings {
+  service: string; // xmpp://host:port or xmpps://host:port
+  domain: string;
+  tls: ClientTls;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type XmppClient = any;
+
+export interface Link {
+  xmpp: XmppClient;
+  /** Stream features before authentication (after TLS). */
+  preAuth: Element;
+  /** Stream features after authentication (absent on a pre-auth link). */
+  postAuth?: Element;
+  /** Sends an iq and waits (bounded) for its reply; errors resolve, they do not throw. */
+  iq(el: Element, timeoutMs?: number): Promise<Element>;
+  close(): Promise<void>;
+}
+
+function isFeatures(el: Element): boolean {
+  return el.is("features", NS_STREAM); // el.name is "stream:features"
+}
+
+function makeLink(xmpp: XmppClient, features: Element[]): Omit<Link, "preAuth" | "postAuth"> {
+  let seq = 0;
+  return {
+    xmpp,
+    iq: async (el, timeoutMs = LINK_TIMEOUT_MS) => {
+      el.attrs.id ??= `pl-link-${++seq}`;
+      try {
+        return await xmpp.iqCaller.request(el, timeoutMs);
+      } catch (e) {
+        // xmpp.js turns an error reply into a StanzaError that keeps the element.
+        const stanza = (e as { element?: Element }).element?.parent;
+        if (stanza?.name === "iq") return stanza;
+        throw e;
+      }
+    },
+    close: async () => {
+      xmpp.reconnect?.stop();
+      try {
+        if (xmpp.socket) await within(xmpp.stop(), CLOSE_TIMEOUT_MS, "closing a helper link");
+      } catch {
+        xmpp.socket?.destroy?.();
+      }
+      features.length = 0;
+    },
+  };
+}
+
+/** Why the link failed, with the client's last error when it had one. */
+function failure(what: string, lastError: string, e: unknown): Error {
+  return new Error(`${what}: ${lastError || (e as Error).message}`);
+}
+
+/**
+ * Connects without logging in (for XEP-0077 registration): TLS as configured, then stops at
+ * the stream features instead of authenticating.
+ */
+export async function openPreAuth(s: LinkSettings): Promise<Link> {
+  const xmpp = client({ service: s.service, domain: s.domain });
+  xmpp.reconnect.stop();
+  applyClientTls(xmpp, s.tls, s.domain);
+  let lastError = "";
+  xmpp.on("error", (e: Error) => (lastError ||= e.message || String(e)));
+  const features: Element[] = [];
+  const ready = new Promise<Element>((resolve) => {
+    xmpp.prependListener("element", (el: Element) => {
+      // The TLS handler (prepended after us, so it ran first) empties a STARTTLS offer.
+      if (!isFeatures(el) || el.children.length === 0) return;
+      features.push(xml("features", { xmlns: NS_STREAM }, ...el.getChildElements()));
+      el.children = []; // nothing for xmpp.js to negotiate: no SASL, no binding
+      resolve(features[0]!);
+    });
+  });
+  const link = makeLink(xmpp, features);
+  try {
+    await within(xmpp.connect(s.service), LINK_TIMEOUT_MS, `connecting to ${s.service}`);
+    await within(xmpp.open({ domain: s.domain }), LINK_TIMEOUT_MS, `opening a stream to ${s.domain}`);
+    const preAuth = await within(ready, LINK_TIMEOUT_MS, `stream features from ${s.service}`);
+    return { ...link, preAuth };
+  } catch (e) {
+    xmpp.socket?.destroy?.();
+    throw failure(`cannot reach ${s.domain} at ${s.service}`, lastError, e);
+  }
+}
+
+/** Logs in as local@domain (PLAIN when offered, over TLS unless tls is none) and binds a resource. */
+export async function openAccount(s: LinkSettings, local: string, password: string, resource = "pushlab-helper"): Promise<Link> {
+  const credentials = (auth: (c: object, mech: string) => Promise<void>, mechanisms: string[]) =>
+    auth({ username: local, password }, mechanisms.includes("PLAIN") ? "PLAIN" : mechanisms[0]!);
+  const xmpp = client({ service: s.service, domain: s.domain, credentials, resource });
+  xmpp.reconnect.stop();
+  applyClientTls(xmpp, s.tls, s.domain);
+  let lastError = "";
+  xmpp.on("error", (e: Error) => (lastError ||= e.message || String(e)));
+  const features: Element[] = [];
+  xmpp.prependListener("element", (el: Element) => {
+    if (!isFeatures(el) || el.children.length === 0) return;
+    features.push(xml("features", { xmlns: NS_STREAM }, ...el.getChildElements()));
+    // A helper link needs no stream management (and must not leave a session to resume).
+    el.children = el.children.filter((c) => typeof c === "string" || c.getNS() !== NS_SM);
+  });
+  const link = makeLink(xmpp, features);
+  try {
+    await within(xmpp.start(), LINK_TIMEOUT_MS, `logging in as ${local}@${s.domain}`);
+  } catch (e) {
+    xmpp.socket?.destroy?.();
+    throw failure(`cannot log in as ${local}@${s.domain} at ${s.service}`, lastError, e);
+  }
+  const preAuth = features.find((f) => f.getChild("mechanisms", NS_SASL)) ?? features[0]!;
+  return { ...link, preAuth, postAuth: features[features.length - 1]! };
+}
