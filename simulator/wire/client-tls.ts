@@ -72,9 +72,15 @@ export function applyClientTls(xmpp: XmppEntity, tls: ClientTls, domain: string)
   // Runs before xmpp.js's middleware (also an "element" listener), so it sees features first.
   xmpp.prependListener("element", (el: Element) => {
     if (!isFeatures(el) || xmpp.isSecure()) return;
-    const offered = el.getChild("starttls", NS_TLS) !== undefined;
+    const offer = el.getChild("starttls", NS_TLS);
+    const offered = offer !== undefined;
     if (tls.mode === "none") {
-      if (offered) el.children = el.children.filter((c) => typeof c === "string" || c.getNS() !== NS_TLS);
+      if (offer?.getChild("required")) {
+        el.children = [];
+        fail(xmpp, new Error("the server requires TLS (STARTTLS <required/>): use --tls starttls"));
+      } else if (offered) {
+        el.children = el.children.filter((c) => typeof c === "string" || c.getNS() !== NS_TLS);
+      }
       return;
     }
     // STARTTLS: nothing else may be negotiated on the plain link (no SASL in clear).
@@ -85,6 +91,14 @@ export function applyClientTls(xmpp: XmppEntity, tls: ClientTls, domain: string)
     }
     startTls(xmpp, opts).catch((e: Error) => fail(xmpp, e));
   });
+}
+
+/** A TLS error message with what to do about it. */
+export function explainTlsError(message: string, mode: TlsMode): string {
+  if (/verify|self[- ]signed|certificate|altnames/i.test(message)) return `${message} (trust the server's CA with --ca FILE, or --insecure-tls for a test server)`;
+  if (/wrong version number|packet length too long|unexpected eof/i.test(message) && mode === "direct") return `${message} (no TLS on this port: is it a STARTTLS port? try --tls starttls)`;
+  if (/ECONNRESET/.test(message) && mode !== "direct") return `${message} (does this port expect direct TLS? try --tls direct)`;
+  return message;
 }
 
 function fail(xmpp: XmppEntity, err: Error): void {

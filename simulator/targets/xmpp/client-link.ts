@@ -3,7 +3,7 @@
 // unless asked, every step bounded, always closed.
 import { client, xml } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
-import { applyClientTls, type ClientTls } from "../../wire/client-tls.ts";
+import { applyClientTls, explainTlsError, type ClientTls } from "../../wire/client-tls.ts";
 import { within } from "../../wire/bounded.ts";
 
 export const LINK_TIMEOUT_MS = 10_000;
@@ -64,9 +64,32 @@ function makeLink(xmpp: XmppClient, features: Element[]): Omit<Link, "preAuth" |
   };
 }
 
-/** Why the link failed, with the client's last error when it had one. */
-function failure(what: string, lastError: string, e: unknown): Error {
-  return new Error(`${what}: ${lastError || (e as Error).message}`);
+/** Why the link failed, with the client's last error when it had one, and a hint for TLS trouble. */
+function failure(what: string, s: LinkSettings, lastError: string, e: unknown): Error {
+  return new Error(`${what}: ${explainTlsError((lastError || (e as Error).message).trim(), s.tls.mode)}`);
+}
+
+/** Rejects when the link reports an error or drops, so a failed handshake does not wait out a timeout. */
+function failed(xmpp: XmppClient): Promise<never> {
+  const p = new Promise<never>((_, reject) => {
+    xmpp.once("error", (e: Error) => reject(e));
+    xmpp.once("disconnect", () => reject(new Error("the server closed the connection")));
+  });
+  p.catch(() => {}); // only ever raced
+  return p;
+}
+
+/** A fresh xmpp.js client; `watch` sees stream features after the TLS handler, before xmpp.js. */
+function newClient(s: LinkSettings, options: Record<string, unknown>, watch: (el: Element) => void): { xmpp: XmppClient; lastError: () => string } {
+  const xmpp = client({ service: s.service, domain: s.domain, ...options });
+  xmpp.reconnect.stop();
+  xmpp.prependListener("element", (el: Element) => {
+    if (isFeatures(el) && el.children.length > 0) watch(el);
+  });
+  applyClientTls(xmpp, s.tls, s.domain); // prepended last: runs first
+  let lastError = "";
+  xmpp.on("error", (e: Error) => (lastError ||= e.message || String(e)));
+  return { xmpp, lastError: () => lastError };
 }
 
 /**
@@ -74,30 +97,23 @@ function failure(what: string, lastError: string, e: unknown): Error {
  * the stream features instead of authenticating.
  */
 export async function openPreAuth(s: LinkSettings): Promise<Link> {
-  const xmpp = client({ service: s.service, domain: s.domain });
-  xmpp.reconnect.stop();
-  applyClientTls(xmpp, s.tls, s.domain);
-  let lastError = "";
-  xmpp.on("error", (e: Error) => (lastError ||= e.message || String(e)));
   const features: Element[] = [];
-  const ready = new Promise<Element>((resolve) => {
-    xmpp.prependListener("element", (el: Element) => {
-      // The TLS handler (prepended after us, so it ran first) empties a STARTTLS offer.
-      if (!isFeatures(el) || el.children.length === 0) return;
-      features.push(xml("features", { xmlns: NS_STREAM }, ...el.getChildElements()));
-      el.children = []; // nothing for xmpp.js to negotiate: no SASL, no binding
-      resolve(features[0]!);
-    });
+  let gotFeatures = (_: Element) => {};
+  const ready = new Promise<Element>((resolve) => (gotFeatures = resolve));
+  const { xmpp, lastError } = newClient(s, {}, (el) => {
+    features.push(xml("features", { xmlns: NS_STREAM }, ...el.getChildElements()));
+    el.children = []; // nothing for xmpp.js to negotiate: no SASL, no binding
+    gotFeatures(features[0]!);
   });
-  const link = makeLink(xmpp, features);
+  const broken = failed(xmpp);
   try {
-    await within(xmpp.connect(s.service), LINK_TIMEOUT_MS, `connecting to ${s.service}`);
-    await within(xmpp.open({ domain: s.domain }), LINK_TIMEOUT_MS, `opening a stream to ${s.domain}`);
-    const preAuth = await within(ready, LINK_TIMEOUT_MS, `stream features from ${s.service}`);
-    return { ...link, preAuth };
+    await within(Promise.race([xmpp.connect(s.service), broken]), LINK_TIMEOUT_MS, `connecting to ${s.service}`);
+    await within(Promise.race([xmpp.open({ domain: s.domain }), broken]), LINK_TIMEOUT_MS, `opening a stream to ${s.domain}`);
+    const preAuth = await within(Promise.race([ready, broken]), LINK_TIMEOUT_MS, `stream features from ${s.service}`);
+    return { ...makeLink(xmpp, features), preAuth };
   } catch (e) {
     xmpp.socket?.destroy?.();
-    throw failure(`cannot reach ${s.domain} at ${s.service}`, lastError, e);
+    throw failure(`cannot reach ${s.domain} at ${s.service}`, s, lastError(), e);
   }
 }
 
@@ -105,25 +121,18 @@ export async function openPreAuth(s: LinkSettings): Promise<Link> {
 export async function openAccount(s: LinkSettings, local: string, password: string, resource = "pushlab-helper"): Promise<Link> {
   const credentials = (auth: (c: object, mech: string) => Promise<void>, mechanisms: string[]) =>
     auth({ username: local, password }, mechanisms.includes("PLAIN") ? "PLAIN" : mechanisms[0]!);
-  const xmpp = client({ service: s.service, domain: s.domain, credentials, resource });
-  xmpp.reconnect.stop();
-  applyClientTls(xmpp, s.tls, s.domain);
-  let lastError = "";
-  xmpp.on("error", (e: Error) => (lastError ||= e.message || String(e)));
   const features: Element[] = [];
-  xmpp.prependListener("element", (el: Element) => {
-    if (!isFeatures(el) || el.children.length === 0) return;
+  const { xmpp, lastError } = newClient(s, { credentials, resource }, (el) => {
     features.push(xml("features", { xmlns: NS_STREAM }, ...el.getChildElements()));
     // A helper link needs no stream management (and must not leave a session to resume).
     el.children = el.children.filter((c) => typeof c === "string" || c.getNS() !== NS_SM);
   });
-  const link = makeLink(xmpp, features);
   try {
-    await within(xmpp.start(), LINK_TIMEOUT_MS, `logging in as ${local}@${s.domain}`);
+    await within(Promise.race([xmpp.start(), failed(xmpp)]), LINK_TIMEOUT_MS, `logging in as ${local}@${s.domain}`);
   } catch (e) {
     xmpp.socket?.destroy?.();
-    throw failure(`cannot log in as ${local}@${s.domain} at ${s.service}`, lastError, e);
+    throw failure(`cannot log in as ${local}@${s.domain} at ${s.service}`, s, lastError(), e);
   }
   const preAuth = features.find((f) => f.getChild("mechanisms", NS_SASL)) ?? features[0]!;
-  return { ...link, preAuth, postAuth: features[features.length - 1]! };
+  return { ...makeLink(xmpp, features), preAuth, postAuth: features[features.length - 1]! };
 }

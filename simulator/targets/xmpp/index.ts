@@ -61,6 +61,11 @@ export class XmppTarget implements Target {
     return this.wire;
   }
 
+  /** The fake app servers' component link (tests count stray pushes on it). */
+  get appGateway(): AppGateway | undefined {
+    return this.gateway;
+  }
+
   /** The pool of file accounts, when accounts come from a file (tests check its state). */
   get accountPool(): AccountPool | undefined {
     return this.pool;

@@ -29,7 +29,7 @@ export interface YamlFile<T> {
   keyLoc(path: (string | number)[], key: string): Loc;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true });
+const ajv = new Ajv({ allErrors: true, strict: true, verbose: true }); // verbose: parentSchema names the allowed keys
 const compiled = new WeakMap<object, ValidateFunction>();
 
 function validator(schema: object): ValidateFunction {
