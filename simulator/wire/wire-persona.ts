@@ -10,6 +10,7 @@ import { errorOf, summarize } from "./stanza-summary.ts";
 import { wireLog } from "./log.ts";
 import type { SessionState } from "./wire-server.ts";
 import { applyClientTls, type ClientTls } from "./client-tls.ts";
+import { ignoreDataAfterStreamEnd } from "./late-data.ts";
 
 const log = wireLog("persona");
 
@@ -130,6 +131,7 @@ export class WirePersona implements PersonaHandle {
       auth({ username: local, password }, mechanisms.includes("PLAIN") ? "PLAIN" : mechanisms[0]!);
     const xmpp = client({ service, domain, credentials, resource: spec.resource });
     xmpp.reconnect.stop(); // we reconnect only when a step says so (resume)
+    ignoreDataAfterStreamEnd(xmpp, this.name);
     if (this.init.tls) applyClientTls(xmpp, this.init.tls, domain);
     this.xmpp = xmpp;
 
