@@ -4,7 +4,8 @@
 import { client, xml } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
 import { applyClientTls, explainTlsError, type ClientTls } from "../../wire/client-tls.ts";
-import { within } from "../../wire/bounded.ts";
+import { within, WireTimeout } from "../../wire/bounded.ts";
+import { ignoreDataAfterStreamEnd } from "../../wire/late-data.ts";
 
 export const LINK_TIMEOUT_MS = 10_000;
 const CLOSE_TIMEOUT_MS = 3_000;
@@ -46,6 +47,7 @@ function makeLink(xmpp: XmppClient, features: Element[]): Omit<Link, "preAuth" |
       try {
         return await xmpp.iqCaller.request(el, timeoutMs);
       } catch (e) {
+        if ((e as Error).name === "TimeoutError") throw new WireTimeout(`${el.getChildElements()[0]?.getNS() ?? "iq"} ${el.attrs.type} to ${el.attrs.to ?? "the server"}`, timeoutMs);
         // xmpp.js turns an error reply into a StanzaError that keeps the element.
         const stanza = (e as { element?: Element }).element?.parent;
         if (stanza?.name === "iq") return stanza;
@@ -83,6 +85,7 @@ function failed(xmpp: XmppClient): Promise<never> {
 function newClient(s: LinkSettings, options: Record<string, unknown>, watch: (el: Element) => void): { xmpp: XmppClient; lastError: () => string } {
   const xmpp = client({ service: s.service, domain: s.domain, ...options });
   xmpp.reconnect.stop();
+  ignoreDataAfterStreamEnd(xmpp, "helper link");
   xmpp.prependListener("element", (el: Element) => {
     if (isFeatures(el) && el.children.length > 0) watch(el);
   });

@@ -2,6 +2,7 @@
 // logged in as that account. Failures say what the server answered and what to change.
 import { xml } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
+import { WireTimeout } from "../../wire/bounded.ts";
 import { openAccount, openPreAuth, type LinkSettings } from "./client-link.ts";
 
 export const NS_REGISTER = "jabber:iq:register";
@@ -34,7 +35,11 @@ const HINT =
 export async function registerAccount(s: LinkSettings, local: string, password: string): Promise<void> {
   const link = await openPreAuth(s);
   try {
-    const form = await link.iq(xml("iq", { type: "get", to: s.domain }, xml("query", { xmlns: NS_REGISTER })));
+    const advertised = link.preAuth.getChild("register", NS_REGISTER_FEATURE) !== undefined;
+    const form = await link.iq(xml("iq", { type: "get", to: s.domain }, xml("query", { xmlns: NS_REGISTER }))).catch((e: Error) => {
+      if (!(e instanceof WireTimeout)) throw e;
+      throw new RegistrationError(`${s.domain} does not answer in-band registration requests (${e.message}; ${advertised ? "advertised" : "not advertised"} in its stream features): ${HINT}`);
+    });
     if (form.attrs.type !== "result") throw new RegistrationError(`${s.domain} refuses in-band registration (${condition(form)}): ${HINT}`);
     const query = form.getChild("query", NS_REGISTER);
     const extra = (query?.getChildElements() ?? []).map((c) => c.name).filter((n) => !IGNORED.has(n));
