@@ -2,7 +2,7 @@
 import type { Target } from "../target.ts";
 import { createEngineTarget } from "./engine/index.ts";
 
-/** args: the target's own command-line flags (see takeTargetFlags in cli.ts), if it has any. */
+/** args: the target's own command-line flags (the xmpp target's, see targets/xmpp/flags.ts). */
 type Factory = (args: string[]) => Promise<Target>;
 
 export const TARGETS: Record<string, Factory> = {

@@ -1,10 +1,11 @@
 // The xmpp target's settings: a YAML config file checked by a strict schema with file:line:col
 // errors, flags that override it, the accounts file, and what the CLI does with the flags.
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { OPTION_NAMES, OPTIONS } from "../../simulator/options.ts";
 import { parseXmppFlags, takeXmppFlags, xmppSettingsFromArgs } from "../../simulator/targets/xmpp/flags.ts";
-import { readAccountsFile, resolveSettings } from "../../simulator/targets/xmpp/settings.ts";
+import { readAccountsFile, readConfigFile, resolveSettings } from "../../simulator/targets/xmpp/settings.ts";
 import { SettingsError } from "../../simulator/targets/xmpp/yaml-file.ts";
 import { main } from "../../simulator/cli.ts";
 import { tempDir } from "./support.ts";
@@ -160,6 +161,25 @@ server-options:
 
   it("resolveSettings without any source fails rather than guessing", () => {
     expect(() => resolveSettings(undefined, undefined, {})).toThrow(SettingsError);
+  });
+});
+
+describe("the xmpp target's examples and docs", () => {
+  const ex = (f: string) => fileURLToPath(new URL(`../../simulator/targets/xmpp/examples/${f}`, import.meta.url));
+
+  it("the CI example's settings resolve as they are; the maintainer example passes the schema", () => {
+    const ci = resolveSettings(readConfigFile(ex("ci-xmpp.yaml")), undefined, {});
+    expect([ci.domain, ci.tls.mode, ci.component.domain, ci.accounts.kind]).toEqual(["localhost", "none", "push.localhost", "register"]);
+    const mine = readConfigFile(ex("my-server.yaml"));
+    expect(mine.input).toMatchObject({ domain: "test.example.org", tls: "starttls", accounts: ex("accounts.yaml") });
+    expect(readAccountsFile(ex("accounts.yaml"), "test.example.org")).toHaveLength(8);
+  });
+
+  it("the README shows the example workflow as it is in .github/workflows", () => {
+    const readme = readFileSync(new URL("../../simulator/targets/xmpp/README.md", import.meta.url), "utf8");
+    const shown = readme.split("## In CI: GitHub Actions")[1]!.split("```yaml\n")[1]!.split("```")[0]!;
+    const file = readFileSync(new URL("../../.github/workflows/conformance-example.yml", import.meta.url), "utf8");
+    expect(file.replace(/^(#.*\n)+/, "")).toBe(shown);
   });
 });
 
