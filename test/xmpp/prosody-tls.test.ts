@@ -11,11 +11,12 @@ import { PROSODY, PROSODY_HINT } from "../prosody/support.ts";
 import { caSignedCert, selfSignedCert, type CertFiles } from "./certs.ts";
 import { DEFAULT_HOST, settingsFor, startProsody } from "./support.ts";
 
-const SCENARIOS = ["scenarios/offline/R-OFFLINE-each-message.yaml", "scenarios/hibernation/R-HIB-QUEUE.yaml"];
+// An offline push, a drop into hibernation, and a resumption: each reconnects through TLS.
+const SCENARIOS = ["scenarios/offline/R-OFFLINE-each-message.yaml", "scenarios/hibernation/R-HIB-QUEUE.yaml", "scenarios/hibernation/R-RESUME.yaml"];
 
 async function passes(settings: ReturnType<typeof settingsFor>): Promise<void> {
   const report = await run({ paths: SCENARIOS, targets: [createXmppTarget(settings)], reporters: [] });
-  expect(report.scenarios.map((r) => `${r.verdict} ${r.findings.map((f) => f.message).join("; ")}`)).toEqual(["passed ", "passed "]);
+  expect(report.scenarios.map((r) => `${r.verdict} ${r.findings.map((f) => f.message).join("; ")}`)).toEqual(["passed ", "passed ", "passed "]);
 }
 
 describeWithServer("xmpp target: TLS modes", PROSODY, PROSODY_HINT, () => {
