@@ -74,6 +74,13 @@ describeWithServer("xmpp target on a harness-started Prosody (in-band registrati
     expect(byFile.get("R-DEDUP-restart.yaml")).toMatchObject({ verdict: "skipped", skipReason: expect.stringContaining("cannot restart it") });
   });
 
+  it("a wrong declaration is caught by the scenario, not passed: with_body declared on, but off on the server", async () => {
+    const { run } = await import("../../simulator/runner.ts");
+    const lying = settingsFor(srv, DEFAULT_HOST, { "server-options": { push_notification_with_body: true } });
+    const report = await run({ paths: ["scenarios/content/R-PRIVACY-with-body.yaml"], targets: [createXmppTarget(lying)], reporters: [] });
+    expect(report.scenarios[0]).toMatchObject({ verdict: "failed", findings: [expect.objectContaining({ check: "push-content", message: expect.stringContaining("body") })] });
+  });
+
   it("a killed server: clear errors within seconds, not hangs", async () => {
     const own = await startProsody([DEFAULT_HOST]);
     const target = createXmppTarget(settingsFor(own, DEFAULT_HOST), { liveness: { intervalMs: 200, pingTimeoutMs: 1_000, misses: 2 } });
