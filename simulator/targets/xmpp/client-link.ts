@@ -38,7 +38,7 @@ function isFeatures(el: Element): boolean {
   return el.is("features", NS_STREAM); // el.name is "stream:features"
 }
 
-function makeLink(xmpp: XmppClient, features: Element[]): Omit<Link, "preAuth" | "postAuth"> {
+function makeLink(xmpp: XmppClient): Omit<Link, "preAuth" | "postAuth"> {
   let seq = 0;
   return {
     xmpp,
@@ -61,7 +61,6 @@ function makeLink(xmpp: XmppClient, features: Element[]): Omit<Link, "preAuth" |
       } catch {
         xmpp.socket?.destroy?.();
       }
-      features.length = 0;
     },
   };
 }
@@ -113,7 +112,7 @@ export async function openPreAuth(s: LinkSettings): Promise<Link> {
     await within(Promise.race([xmpp.connect(s.service), broken]), LINK_TIMEOUT_MS, `connecting to ${s.service}`);
     await within(Promise.race([xmpp.open({ domain: s.domain }), broken]), LINK_TIMEOUT_MS, `opening a stream to ${s.domain}`);
     const preAuth = await within(Promise.race([ready, broken]), LINK_TIMEOUT_MS, `stream features from ${s.service}`);
-    return { ...makeLink(xmpp, features), preAuth };
+    return { ...makeLink(xmpp), preAuth };
   } catch (e) {
     xmpp.socket?.destroy?.();
     throw failure(`cannot reach ${s.domain} at ${s.service}`, s, lastError(), e);
@@ -137,5 +136,5 @@ export async function openAccount(s: LinkSettings, local: string, password: stri
     throw failure(`cannot log in as ${local}@${s.domain} at ${s.service}`, s, lastError(), e);
   }
   const preAuth = features.find((f) => f.getChild("mechanisms", NS_SASL)) ?? features[0]!;
-  return { ...makeLink(xmpp, features), preAuth, postAuth: features[features.length - 1]! };
+  return { ...makeLink(xmpp), preAuth, postAuth: features[features.length - 1]! };
 }
