@@ -8,6 +8,7 @@ import { createTarget, TARGET_NAMES } from "./targets/index.ts";
 import { HARNESS_VERSION } from "./version.ts";
 import { log as harnessLog, setLogLevel } from "./log.ts";
 import type { Target } from "./target.ts";
+import { takeXmppFlags, XMPP_HELP } from "./targets/xmpp/flags.ts";
 
 const USAGE = `pushlab ${HARNESS_VERSION} — reference lab for XMPP push notifications (XEP-0357)
 
@@ -29,14 +30,16 @@ Options:
   -f, --format LIST      report formats (default: ${REPORT_FORMATS.join(",")})
   -v, --verbose          debug logs (pino, to stderr)
   -h, --help             this help
-`;
+
+${XMPP_HELP}`;
 
 export async function main(argv: string[]): Promise<number> {
   // These commands have options of their own (simulator/receiver/cli.ts, simulator/load/cli.ts).
   if (argv[0] === "receiver") return (await import("./receiver/cli.ts")).receiverMain(argv.slice(1));
   if (argv[0] === "load") return (await import("./load/cli.ts")).loadMain(argv.slice(1));
+  const { xmpp: xmppArgs, rest } = takeXmppFlags(argv); // the xmpp target parses its own flags
   const { values, positionals } = parseArgs({
-    args: argv,
+    args: rest,
     allowPositionals: true,
     options: {
       target: { type: "string", short: "t", default: "engine" },
@@ -112,8 +115,13 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const targets: Target[] = [];
-  for (const name of values.target!.split(",").map((s) => s.trim()).filter(Boolean)) {
-    const t = await createTarget(name);
+  const names = values.target!.split(",").map((s) => s.trim()).filter(Boolean);
+  if (xmppArgs.length > 0 && !names.includes("xmpp")) {
+    process.stderr.write(`${xmppArgs.filter((a) => a.startsWith("--")).join(" ")}: flags of the xmpp target, but --target has no xmpp\n`);
+    return 2;
+  }
+  for (const name of names) {
+    const t = await createTarget(name, name === "xmpp" ? xmppArgs : []);
     const avail = await t.available();
     if (!avail.ok) {
       process.stderr.write(`target ${name} is not available here: ${avail.reason}\n`);

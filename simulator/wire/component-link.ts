@@ -3,6 +3,7 @@ import { component } from "@xmpp/component";
 import type { Element } from "@xmpp/xml";
 import { within } from "./bounded.ts";
 import { wireLog } from "./log.ts";
+import { ignoreDataAfterStreamEnd } from "./late-data.ts";
 
 const log = wireLog("component");
 export const COMPONENT_CONNECT_TIMEOUT_MS = 10_000;
@@ -17,8 +18,10 @@ export class ComponentLink {
     secret: string,
     port: number,
     onStanza: (el: Element) => void,
+    host = "127.0.0.1",
   ) {
-    this.xmpp = component({ service: `xmpp://127.0.0.1:${port}`, domain, password: secret });
+    this.xmpp = component({ service: `xmpp://${host}:${port}`, domain, password: secret });
+    ignoreDataAfterStreamEnd(this.xmpp, `component ${domain}`);
     // Detach xmpp.js's middleware: its iq callee would answer every push with
     // service-unavailable before we decide (result, error, silence).
     this.xmpp.removeAllListeners("element");

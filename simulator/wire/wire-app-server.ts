@@ -8,6 +8,7 @@ import { publishOf, summaryFields } from "../protocol/push-form.ts";
 import type { AppBehaviour, AppServerHandle, PushRecord } from "../target.ts";
 import type { Trace } from "../trace.ts";
 import { ComponentLink } from "./component-link.ts";
+import { within } from "./bounded.ts";
 import { wireLog } from "./log.ts";
 
 const log = wireLog("app-server");
@@ -83,17 +84,37 @@ export class AppGateway {
   private link?: ComponentLink;
   /** Pushes for JIDs no session owns (late pushes after a scenario closed). */
   stray = 0;
+  private readonly replies = new Map<string, (el: Element) => void>(); // our own iqs, by id
+  private iqSeq = 0;
 
   constructor(
     readonly domain: string,
     private readonly secret: string,
     private readonly port: number,
+    private readonly host = "127.0.0.1",
   ) {}
 
   /** Connects; after stop() this connects afresh (the apps stay), e.g. across a server restart. */
   start(): Promise<void> {
-    this.link = new ComponentLink(this.domain, this.secret, this.port, (el) => this.onStanza(el));
+    this.link = new ComponentLink(this.domain, this.secret, this.port, (el) => this.onStanza(el), this.host);
     return this.link.start();
+  }
+
+  /** Whether the component connection is up. */
+  get online(): boolean {
+    return this.link?.online ?? false;
+  }
+
+  /** Sends an iq of our own (e.g. a ping to the server) and waits, bounded, for its reply. */
+  async request(el: Element, timeoutMs: number): Promise<Element> {
+    const id = (el.attrs.id ??= `pl-gw-${++this.iqSeq}`);
+    const reply = new Promise<Element>((resolve) => this.replies.set(id, resolve));
+    try {
+      await this.send(el);
+      return await within(reply, timeoutMs, `${this.domain}: iq ${id}`);
+    } finally {
+      this.replies.delete(id);
+    }
   }
 
   async stop(): Promise<void> {
@@ -118,6 +139,8 @@ export class AppGateway {
   }
 
   private onStanza(el: Element): void {
+    const waiter = el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") ? this.replies.get(el.attrs.id ?? "") : undefined;
+    if (waiter) return waiter(el);
     const publish = publishOf(el);
     const app = this.apps.get(bare(el.attrs.to));
     if (publish && app) return app.onPush(el, publish);

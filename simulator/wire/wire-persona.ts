@@ -10,6 +10,8 @@ import { summarize } from "./stanza-summary.ts";
 import { errorOf } from "../protocol/stanza-error.ts";
 import { wireLog } from "./log.ts";
 import type { SessionState } from "./wire-server.ts";
+import { applyClientTls, type ClientTls } from "./client-tls.ts";
+import { ignoreDataAfterStreamEnd } from "./late-data.ts";
 
 const log = wireLog("persona");
 
@@ -32,6 +34,8 @@ export interface WirePersonaInit {
   trace: Trace;
   /** The server's own view of this persona's session (via mod_pushlab_control), if offered. */
   serverState?: (resource: string) => Promise<SessionState>;
+  /** TLS settings (STARTTLS / direct TLS, CA); default: xmpp.js's own behaviour. */
+  tls?: ClientTls;
 }
 
 interface IqWaiter {
@@ -136,6 +140,8 @@ export class WirePersona implements PersonaHandle {
       auth({ username: local, password }, mechanisms.includes("PLAIN") ? "PLAIN" : mechanisms[0]!);
     const xmpp = client({ service, domain, credentials, resource: spec.resource });
     xmpp.reconnect.stop(); // we reconnect only when a step says so (resume)
+    ignoreDataAfterStreamEnd(xmpp, this.name);
+    if (this.init.tls) applyClientTls(xmpp, this.init.tls, domain);
     this.xmpp = xmpp;
 
     // Runs before xmpp.js's own listeners, so our count is current before anything answers.
@@ -186,7 +192,7 @@ export class WirePersona implements PersonaHandle {
 
   private onElement(el: Element, sm: boolean): void {
     this.counter.inbound(el);
-    if (!sm && el.name === "features" && (el.attrs.xmlns === NS_STREAM || el.getNS() === NS_STREAM)) {
+    if (!sm && el.is("features", NS_STREAM)) { // el.name is "stream:features": compare the local name
       // No stream management wanted: hide the feature so xmpp.js does not enable it.
       el.children = el.children.filter((c) => typeof c === "string" || c.attrs.xmlns !== NS_SM);
     }

@@ -1,6 +1,7 @@
 // What the generic wire parts (WireSession, WirePersona) need from a real server, whichever it is.
 // Each server target (Prosody, ejabberd, any server on host:port) adapts its own plumbing to this.
 import type { HookSpec } from "../target.ts";
+import type { ClientTls } from "./client-tls.ts";
 
 /** The server's own view of one client session, when a target can ask (e.g. a control module). */
 export type SessionState = "live" | "hibernating" | "none";
@@ -18,12 +19,31 @@ export interface WireServer {
   readonly label: string;
   /** Where clients connect: xmpp://127.0.0.1:PORT (or xmpps://…). */
   readonly service: string;
+  /** How clients secure the link (STARTTLS / direct TLS, which CA); absent: plain loopback. */
+  readonly tls?: ClientTls;
   /** False once the process died or the server stopped answering. */
   readonly running: boolean;
   /** Why the server is not running, for error messages. */
   deathNote(): string;
   addAccount(host: string, local: string, password: string): Promise<void>;
   removeAccount(host: string, local: string): Promise<void>;
+}
+
+/** One account on the server, as a persona logs in with it. */
+export interface AccountCredentials {
+  local: string;
+  password: string;
+}
+
+/**
+ * Accounts that already exist on the server (a pool from a file), used instead of
+ * WireServer.addAccount/removeAccount. Claims are all-or-nothing per session and bounded in time.
+ */
+export interface AccountSource {
+  /** One account per scenario account name (distinct names get distinct accounts). */
+  claim(accounts: string[]): Promise<Map<string, AccountCredentials>>;
+  /** Gives the session's accounts back (after its personas disconnected). */
+  release(locals: string[]): Promise<void>;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { AppGateway, WireAppServer } from "./wire-app-server.ts";
 import { WirePersona } from "./wire-persona.ts";
 import { delay, pollUntil } from "./bounded.ts";
 import { Unsupported } from "../scenario/errors.ts";
-import type { ServerProbe, WireServer } from "./wire-server.ts";
+import type { AccountCredentials, AccountSource, ServerProbe, WireServer } from "./wire-server.ts";
 
 const LINKS_GONE_TIMEOUT_MS = 3_000;
 
@@ -28,6 +28,8 @@ export interface WireSessionDeps {
   release?: () => Promise<void>;
   /** Leave accounts in place on close (a server of the session's own goes away whole). */
   keepAccounts?: boolean;
+  /** Existing accounts to use instead of creating them (server.addAccount) per session. */
+  accounts?: AccountSource;
 }
 
 export function slug(s: string, max = 24): string {
@@ -42,6 +44,7 @@ export class WireSession implements TargetSession {
   private readonly apps = new Map<string, WireAppServer>();
   private readonly locals = new Map<string, string>(); // account → local part
   private readonly unsubscribe: (() => void)[] = [];
+  private claimed: string[] = []; // local parts taken from deps.accounts
   private closed = false;
 
   constructor(
@@ -58,15 +61,22 @@ export class WireSession implements TargetSession {
   /** Creates the accounts, personas, apps and controls; call once before use. */
   async setup(): Promise<void> {
     const { server, gateway, probe, host, tag, password } = this.deps;
+    const claimed = await this.claimAccounts();
+    const passwords = new Map<string, string>();
     for (const p of this.world.personas) {
       if (!this.locals.has(p.account)) {
-        const local = `${slug(p.account, 16)}.${tag}`;
+        const given = claimed?.get(p.account);
+        const local = given?.local ?? `${slug(p.account, 16)}.${tag}`;
         this.locals.set(p.account, local);
-        await server.addAccount(host, local, password);
+        passwords.set(local, given?.password ?? password);
+        if (!given) await server.addAccount(host, local, password);
       }
       const local = this.locals.get(p.account)!;
       const serverState = probe && ((resource: string) => probe.sessionState(host, local, resource));
-      const persona = new WirePersona({ spec: p, local, domain: host, password, service: server.service, trace: this.trace, serverState });
+      const persona = new WirePersona({
+        spec: p, local, domain: host, password: passwords.get(local)!, service: server.service, trace: this.trace, serverState,
+        ...(server.tls && { tls: server.tls }),
+      });
       this.personas.set(p.name, persona);
     }
     for (const a of this.world.apps) this.apps.set(a.name, gateway.add(a.name, tag, this.trace, () => this.now()));
@@ -100,6 +110,16 @@ export class WireSession implements TargetSession {
     this.trace.add("note", "server", {
       text: `${server.label} host ${host}; accounts ${[...this.locals.values()].join(", ")}; apps ${[...this.apps.values()].map((a) => a.jid).join(", ")}`,
     });
+  }
+
+  private async claimAccounts(): Promise<Map<string, AccountCredentials> | undefined> {
+    const source = this.deps.accounts;
+    if (!source) return undefined;
+    const names = [...new Set(this.world.personas.map((p) => p.account))];
+    const claimed = await source.claim(names);
+    // Held from here on: close() gives them back even if the rest of setup fails.
+    this.claimed = names.map((n) => claimed.get(n)!.local);
+    return claimed;
   }
 
   /** Our local part for a scenario account; the local part itself is accepted too. */
@@ -167,6 +187,7 @@ export class WireSession implements TargetSession {
     await Promise.allSettled([...this.personas.values()].map((p) => p.disconnect()));
     for (const off of this.unsubscribe) off();
     for (const a of this.apps.values()) gateway.remove(a);
+    if (this.deps.accounts) return this.deps.accounts.release(this.claimed);
     if (this.deps.keepAccounts) return;
     const setRules = probe?.setRules?.bind(probe);
     if (setRules && this.world.hooks && server.running) {

@@ -28,6 +28,30 @@ export interface ConfigInput {
   logLevel: "debug" | "info" | "warn" | "error";
   /** Hosts whose mod_cloud_notify store goes through our mod_storage_pushlab_flaky. */
   flakyStoreHosts?: string[];
+  /** Test-only: reach this Prosody like a maintainer's server (the xmpp target's tests). */
+  extras?: ProsodyExtras;
+  directTlsPort?: number; // with extras.tls.directTls
+}
+
+export interface ProsodyExtras {
+  /** XEP-0077 in-band registration (mod_register; loopback is on its default allowlist). */
+  registration?: boolean;
+  /** TLS with this certificate; `require` refuses plain c2s; `directTls` adds a direct-TLS port. */
+  tls?: { certificate: string; key: string; require: boolean; directTls?: boolean };
+  /** More XEP-0114 components (one app gateway each, e.g. several xmpp targets at once). */
+  components?: { domain: string; secret: string }[];
+}
+
+function extraLines(c: ConfigInput): string[] {
+  const lines: string[] = [];
+  if (c.extras?.registration) lines.push(`allow_registration = true`);
+  const tls = c.extras?.tls;
+  if (tls) {
+    lines.push(`ssl = { certificate = ${luaString(tls.certificate)}, key = ${luaString(tls.key)} }`);
+    lines.push(`c2s_require_encryption = ${tls.require}`);
+    if (c.directTlsPort) lines.push(`c2s_direct_tls_ports = { ${c.directTlsPort} }`);
+  }
+  return lines;
 }
 
 /** The store mod_cloud_notify opens (module:open_store() without a name = the module's name). */
@@ -63,12 +87,13 @@ export function renderConfig(c: ConfigInput): string {
     `component_ports = { ${c.componentPort} }`,
     `s2s_ports = { }`,
     `modules_disabled = { "s2s" }`,
-    `c2s_require_encryption = false`,
+    c.extras?.tls ? "" : `c2s_require_encryption = false`,
     `allow_unencrypted_plain_auth = true`,
     `authentication = "internal_plain"`,
     `storage = "internal"`,
     `plugin_paths = ${luaValue([OWN_MODULE_DIR, MODULE_DIR])}`,
-    `modules_enabled = ${luaValue(MODULES)}`,
+    `modules_enabled = ${luaValue([...MODULES, ...(c.extras?.registration ? ["register"] : []), ...(c.extras?.tls ? ["tls"] : [])])}`,
+    ...extraLines(c),
     `pushlab_ready_dir = ${luaString(L.readyDir)}`,
     `pushlab_controller = ${luaString(c.controller)}`,
     `log = { { levels = { min = ${luaString(c.logLevel)} }, to = "file", filename = ${luaString(L.logFile)} } }`,
@@ -82,7 +107,7 @@ export function renderConfig(c: ConfigInput): string {
     else lines.push(`  modules_disabled = { "s2s", "mam" }`);
     lines.push("");
   }
-  for (const comp of c.components) {
+  for (const comp of [...c.components, ...(c.extras?.components ?? [])]) {
     lines.push(`Component ${luaString(comp.domain)}`, `  component_secret = ${luaString(comp.secret)}`, "");
   }
   return lines.filter((l, i, a) => l !== "" || a[i - 1] !== "").join("\n");

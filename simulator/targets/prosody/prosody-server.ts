@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { layoutIn, writeConfig, type ConfigInput, type ProsodyLayout } from "./prosody-config.ts";
+import { layoutIn, writeConfig, type ConfigInput, type ProsodyExtras, type ProsodyLayout } from "./prosody-config.ts";
 import { hostFor, type HostSpec } from "./option-hosts.ts";
 import { freePorts } from "../../wire/ports.ts";
 import { ProsodyProcess } from "./prosody-process.ts";
@@ -22,6 +22,7 @@ export interface ProsodyServerOptions {
   keepDir?: boolean; // leave the temp dir (config, log, data) for inspection
   flakyStoreHosts?: string[]; // hosts whose push registrations can be made to fail (see lua/)
   extraComponents?: { domain: string; secret: string }[]; // more XEP-0114 components (e.g. receiver validation)
+  extras?: ProsodyExtras; // test-only: in-band registration, TLS (see prosody-config.ts)
 }
 
 export class ProsodyServer implements WireServer {
@@ -48,14 +49,18 @@ export class ProsodyServer implements WireServer {
     for (const h of opts.hosts ?? []) this.hosts.set(h.name, h);
   }
 
+  /** The direct-TLS client port, when opts.extras.tls.directTls asked for one. */
+  directTlsPort?: number;
+
   static async start(opts: ProsodyServerOptions = {}): Promise<ProsodyServer> {
     const dir = mkdtempSync(join(tmpdir(), "pushlab-prosody-"));
-    const [c2s, comp] = await freePorts(2);
+    const [c2s, comp, direct] = await freePorts(opts.extras?.tls?.directTls ? 3 : 2);
     const server = new ProsodyServer(layoutIn(dir), c2s!, comp!, opts);
+    server.directTlsPort = direct;
     if (!opts.keepDir) process.once("exit", server.exitCleanup);
     try {
       server.write();
-      server.proc = await ProsodyProcess.start(server.layout.configFile, server.layout.logFile, [c2s!, comp!]);
+      server.proc = await ProsodyProcess.start(server.layout.configFile, server.layout.logFile, server.ports);
     } catch (e) {
       process.removeListener("exit", server.exitCleanup);
       server.removeDir();
@@ -78,6 +83,10 @@ export class ProsodyServer implements WireServer {
     return this.proc ? `Prosody (PID ${this.pid}) is not running: ${this.proc.tail(5)}` : "Prosody was never started";
   }
 
+  private get ports(): number[] {
+    return [this.c2sPort, this.componentPort, ...(this.directTlsPort ? [this.directTlsPort] : [])];
+  }
+
   get service(): string {
     return `xmpp://127.0.0.1:${this.c2sPort}`;
   }
@@ -96,6 +105,7 @@ export class ProsodyServer implements WireServer {
       controller: this.controlDomain,
       logLevel: this.opts.logLevel ?? (process.env.PUSHLAB_PROSODY_LOG as ConfigInput["logLevel"]) ?? "info",
       flakyStoreHosts: this.opts.flakyStoreHosts,
+      ...(this.opts.extras && { extras: this.opts.extras, directTlsPort: this.directTlsPort }),
     });
   }
 
@@ -133,7 +143,7 @@ export class ProsodyServer implements WireServer {
     await old?.stop();
     if (old?.running) throw new Error(`Prosody (PID ${old.pid}) did not stop for the restart`);
     for (const host of this.hosts.keys()) rmSync(join(this.layout.readyDir, host), { force: true });
-    this.proc = await ProsodyProcess.start(this.layout.configFile, this.layout.logFile, [this.c2sPort, this.componentPort]);
+    this.proc = await ProsodyProcess.start(this.layout.configFile, this.layout.logFile, this.ports);
     const allReady = () => [...this.hosts.keys()].every((h) => this.isReady(h));
     const ok = await pollUntil(() => allReady() || !this.running, HOST_READY_TIMEOUT_MS);
     if (!this.running) throw new Error(this.deathNote());
