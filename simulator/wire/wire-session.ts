@@ -22,6 +22,8 @@ export interface WireSessionDeps {
   restart?: () => Promise<string>;
   /** Makes the server's registration writes fail (on) or work again (off). */
   storeFailure?: (on: boolean) => Promise<void>;
+  /** Disconnects (false) or reconnects (true) the session's app-server component. */
+  appConnection?: (app: string, online: boolean) => Promise<void>;
   /** Set when the session has a server of its own: called on close (stops it). */
   release?: () => Promise<void>;
   /** Leave accounts in place on close (a server of the session's own goes away whole). */
@@ -71,6 +73,7 @@ export class WireSession implements TargetSession {
     const { restart, storeFailure } = this.deps;
     if (restart) this.controls.restart = () => this.restart(restart);
     if (storeFailure) this.controls.storeFailure = storeFailure;
+    if (this.deps.appConnection) this.controls.appConnection = this.deps.appConnection;
     const hooks = this.world.hooks;
     if (hooks && (hooks.vetoRegistration?.length ?? 0) + (hooks.vetoPush?.length ?? 0) > 0 && !probe?.setRules) {
       // Never drop a scenario's hooks silently (the runner skips such worlds by capabilities first).

@@ -167,6 +167,10 @@ export class ProsodyTarget implements Target {
           return `Prosody restarted (PID ${oldPid} → ${d.pid})`;
         },
       }),
+      // The component is this session's alone, so all its apps leave and come back together.
+      ...(world.needs?.includes("app-offline") && {
+        appConnection: async (_app: string, online: boolean) => (online ? d.gateway.start() : d.gateway.stop()),
+      }),
       ...(d.flakyStore && { storeFailure: (on: boolean) => d.control.storeFailure(d.host.name, on) }),
       release: () => d.stop(),
       keepAccounts: true,
