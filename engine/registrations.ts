@@ -58,12 +58,15 @@ export function enable(args: {
   } catch {
     return { reply: errorReply(iq, "wait", "internal-server-error"), removed: [] };
   }
-  const id = registrationId(jid, node);
+  // Stored in its normalised form (RFC 7622: local and domain parts compare case-insensitively),
+  // so pushes are routed to the service and its replies and a later disable match whatever case
+  // the client used.
+  const id = registrationId(fullOf(parsed), node);
   const form = dataForm(command);
   const seq = record.registrations.reduce((m, r) => Math.max(m, r.seq), 0) + 1;
   const reg: Registration = {
     id,
-    jid,
+    jid: fullOf(parsed),
     ...(node !== undefined && { node }),
     ...(form && { publishOptions: form.toString() }),
     enabledAt: now,
@@ -94,7 +97,9 @@ export function disable(args: { iq: Element; command: Element; user: string; sto
   if (jid === undefined) return { reply: errorReply(iq, "modify", "bad-request", "Missing jid"), removed: [] };
   try {
     const record = store.load(user);
-    const matches = (r: Registration) => r.jid === jid && (node === undefined || r.node === node);
+    const parsed = parseJid(jid);
+    const wanted = parsed ? fullOf(parsed) : jid; // the same normal form the enable stored
+    const matches = (r: Registration) => r.jid === wanted && (node === undefined || r.node === node);
     const removed = record.registrations.filter(matches);
     if (removed.length > 0) {
       const errors = { ...record.errors };

@@ -23,7 +23,15 @@ export function app(ctx: StepContext, name: unknown): AppServerHandle {
   return ctx.session.app(typeof name === "string" ? name : ctx.scenario.apps[0]!);
 }
 
-/** ${alice.full}, ${alice.bare}, ${push.jid}, ${domain} → this target's values. */
+/** Upper-cases the parts of a JID a server must compare case-insensitively (local and domain
+ * parts, RFC 7622 §3.2–3.3); the resource keeps its case, since it is compared exactly. */
+function upperBare(jid: string): string {
+  const slash = jid.indexOf("/");
+  return slash < 0 ? jid.toUpperCase() : jid.slice(0, slash).toUpperCase() + jid.slice(slash);
+}
+
+/** ${alice.full}, ${alice.bare}, ${push.jid}, ${domain} → this target's values; the -upper forms
+ * (${alice.bare-upper}, ${alice.full-upper}, ${push.jid-upper}) give the same JID in another case. */
 export function resolveVars(ctx: StepContext, s: string): string {
   return s.replace(/\$\{([a-z0-9._-]+)\}/gi, (whole, ref: string) => {
     if (ref === "domain") return ctx.session.domain;
@@ -33,8 +41,11 @@ export function resolveVars(ctx: StepContext, s: string): string {
       const p = ctx.session.persona(name);
       if (prop === "full") return p.fullJid;
       if (prop === "bare") return p.bareJid;
+      if (prop === "full-upper") return upperBare(p.fullJid);
+      if (prop === "bare-upper") return upperBare(p.bareJid);
     }
     if (ctx.scenario.apps.includes(name) && prop === "jid") return ctx.session.app(name).jid;
+    if (ctx.scenario.apps.includes(name) && prop === "jid-upper") return upperBare(ctx.session.app(name).jid);
     throw new ScenarioError(`unknown variable ${whole}`);
   });
 }

@@ -86,6 +86,18 @@ export class MessageRouter {
     }
   }
 
+  /** An error reply to a local sender's message (RFC 6120 §8.3), from the address it was sent to. */
+  private bounce(m: Element, condition: string): void {
+    const from = m.attrs.from ? parseJid(m.attrs.from) : null;
+    if (!from || from.domain !== this.host.domain) return;
+    const sender = this.host.sessionsOf(from.local.toLowerCase()).find((x) => x.resource === from.resource);
+    if (!sender) return;
+    const error = xml("error", { type: "cancel" }, xml(condition, { xmlns: NS.stanzas }));
+    const reply = xml("message", { type: "error", from: m.attrs.to, to: m.attrs.from, ...(m.attrs.id && { id: m.attrs.id }) }, error);
+    this.host.note(`message to ${m.attrs.to}: ${condition} bounced to ${m.attrs.from}`);
+    this.host.deliver(sender, { stanza: reply, key: this.host.newKey() });
+  }
+
   /** Routes a message to its addressee. */
   private route(ks: KeyedStanza): void {
     const m = ks.stanza;
@@ -95,14 +107,18 @@ export class MessageRouter {
       return;
     }
     const user = to.local.toLowerCase();
+    const type = m.attrs.type ?? "normal";
     if (!this.host.hasAccount(user)) {
       this.host.note(`message ${ks.key} to unknown user ${user}: dropped`);
+      if (type !== "error" && type !== "headline") this.bounce(m, "service-unavailable");
       return;
     }
-    const type = m.attrs.type ?? "normal";
     if (type === "groupchat" && !to.resource) {
       this.host.note(`groupchat ${ks.key} to bare ${user}: handed to push, not delivered`);
       this.host.engine().groupchatToBare(user, ks);
+      // Nothing delivers it (RFC 6121 §8.5.2.1.1), so the sender gets an error, as from Prosody's
+      // mod_message: the push hook does not count as handling the message.
+      this.bounce(m, "service-unavailable");
       return;
     }
     if (this.host.archive && archivable(m)) this.archive(user, ks);

@@ -14,22 +14,31 @@ function messageType(el: Element): string {
   return el.attrs.type ?? "normal";
 }
 
-/** MAM keeps chat/normal messages with content worth scrolling back to, unless hinted not to. */
+/** What MAM keeps, as Prosody 0.12's mod_mam decides (its should_store): no headlines or
+ * groupchat, errors only when addressed to a full JID (bounces), no-store / no-permanent-store
+ * hints win, then a store hint, a body, a subject, a receipt, a chat marker or a call (Jingle
+ * Message Initiation) make a chat or normal message worth keeping. A chat state alone, or an
+ * encrypted payload without body or hint, is not kept. */
 export function archivable(el: Element): boolean {
   if (el.name !== "message") return false;
   const type = messageType(el);
-  if (type !== "chat" && type !== "normal") return false;
+  if (type === "headline" || type === "groupchat") return false;
+  if (type === "error") return (el.attrs.to ?? "").includes("/");
   if (hasChild(el, "no-store", HINTS) || hasChild(el, "no-permanent-store", HINTS)) return false;
   if (hasChild(el, "store", HINTS)) return true;
-  const c = classify(el);
-  return (bodyText(el) ?? "") !== "" || c.sealed;
+  if (el.getChild("body") || el.getChild("subject")) return true;
+  return el.getChildElements().some((c) => KEPT_NAMESPACES.has(c.attrs.xmlns ?? ""));
 }
 
-/** Offline storage takes chat and normal messages (anything else is dropped). */
+/** Payload namespaces that make mod_mam keep an otherwise empty message. */
+const KEPT_NAMESPACES = new Set(["urn:xmpp:receipts", "urn:xmpp:chat-markers:0", "urn:xmpp:jingle-message:0", "urn:xmpp:jingle-message:1", "urn:xmpp:eme:0", "jabber:x:conference"]);
+
+/** Offline storage (Prosody 0.12's mod_offline) takes every chat and normal message, hints or
+ * not: mod_message hands it over when no resource is online. Anything else is dropped. */
 export function offlineStorable(el: Element): boolean {
   if (el.name !== "message") return false;
   const type = messageType(el);
-  return (type === "chat" || type === "normal") && !hasChild(el, "no-store", HINTS);
+  return type === "chat" || type === "normal";
 }
 
 /** XEP-0280: chat messages (and normal ones with a body) are copied, unless marked private. */

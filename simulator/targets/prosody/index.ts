@@ -168,6 +168,7 @@ export class ProsodyTarget implements Target {
         },
       }),
       ...(d.flakyStore && { storeFailure: (on: boolean) => d.control.storeFailure(d.host.name, on) }),
+      // The component is this session's alone, so all its apps leave and come back together.
       ...(world.needs?.includes("app-offline") && { appConnection: (online: boolean) => (online ? d.gateway.start() : d.gateway.stop()) }),
       release: () => d.stop(),
       keepAccounts: true,

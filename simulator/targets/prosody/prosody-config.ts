@@ -70,6 +70,8 @@ export function layoutIn(dir: string): ProsodyLayout {
 const MODULES = [
   "roster", "saslauth", "disco", "ping", "smacks", "carbons", "mam", "offline",
   "csi_simple", "cloud_notify", "pushlab_hosts", "pushlab_control",
+  // XEP-0077 account removal (mod_user_account_management); allow_registration stays off.
+  "register",
 ];
 
 export function renderConfig(c: ConfigInput): string {
