@@ -96,7 +96,8 @@ export async function main(argv: string[]): Promise<number> {
     let badFiles = 0;
     const all = loadAll(scenarioPaths);
     for (const name of TARGET_NAMES) {
-      const t = await createTarget(name);
+      // A target that needs connection settings (xmpp) has no bundled file; a given one is checked by name.
+      const t = await createTarget(name).catch(() => ({ name, expectationsFile: undefined }));
       try {
         const set = expectationsFor(t, all, expectationFiles[name]);
         if (set) process.stdout.write(`${set.file}: ${set.scenarios.size} declared scenario(s) for ${name}\n`);

@@ -104,3 +104,28 @@ describe("runner", () => {
     expect(readFileSync(join(out, "index.html"), "utf8")).toContain("<html");
   });
 });
+
+describe("pushlab validate", () => {
+  it("rejects an unknown rule id, an unknown target and an expectation file naming one", async () => {
+    const { main } = await import("../../simulator/cli.ts");
+    const d = dirWith({ "a.yaml": ok.replace("rules: [R-OFFLINE]", "rules: [R-OFFLIN]") });
+    const err: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
+    try {
+      expect(await main(["validate", d])).toBe(1);
+      expect(err.join("")).toMatch(/a\.yaml:2:9: unknown rule id 'R-OFFLIN'/);
+      err.length = 0;
+      expect(await main(["validate", d, "--expectations", "prosdy=x.yaml"])).toBe(2);
+      expect(err.join("")).toMatch(/unknown target 'prosdy'; known: engine, prosody, ejabberd, xmpp/);
+      err.length = 0;
+      const good = dirWith({ "a.yaml": ok });
+      const file = join(good, "e.yaml");
+      writeFileSync(file, "target: prosdy\nobserved-on: [x]\nscenarios: {}\n");
+      expect(await main(["validate", good, "--expectations", `prosody=${file}`])).toBe(1);
+      expect(err.join("")).toMatch(/e\.yaml:1:9: unknown target 'prosdy'/);
+    } finally {
+      process.stderr.write = write;
+    }
+  });
+});
