@@ -7,10 +7,12 @@ import type { AppBehaviour, AppServerHandle, PushRecord } from "../target.ts";
 import type { Trace } from "../trace.ts";
 import { ComponentLink } from "./component-link.ts";
 import { wireLog } from "./log.ts";
+import { within } from "./bounded.ts";
 
 const log = wireLog("app-server");
 const NS_PUBSUB = "http://jabber.org/protocol/pubsub";
 const NS_STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
+const NS_PING = "urn:xmpp:ping";
 
 function bare(jid: string | undefined): string {
   return (jid ?? "").split("/")[0]!.toLowerCase();
@@ -86,6 +88,8 @@ export class AppGateway {
   private link?: ComponentLink;
   /** Pushes for JIDs no session owns (late pushes after a scenario closed). */
   stray = 0;
+  private readonly pings = new Map<string, () => void>();
+  private pingSeq = 0;
 
   constructor(
     readonly domain: string,
@@ -108,6 +112,21 @@ export class AppGateway {
     await this.link.send(el);
   }
 
+  /**
+   * XEP-0199 ping from the component to a server host; resolves on any answer (result or error:
+   * both prove the server is processing stanzas), rejects after timeoutMs.
+   */
+  async ping(host: string, timeoutMs: number): Promise<void> {
+    const id = `alive-${++this.pingSeq}`;
+    const answered = new Promise<void>((resolve) => this.pings.set(id, resolve));
+    try {
+      await this.send(xml("iq", { type: "get", id, to: host, from: this.domain }, xml("ping", { xmlns: NS_PING })));
+      await within(answered, timeoutMs, `ping ${host}`);
+    } finally {
+      this.pings.delete(id);
+    }
+  }
+
   /** A new app for a session: its JID is name.tag@domain. */
   add(name: string, tag: string, trace: Trace, now: () => number): WireAppServer {
     const local = `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}.${tag}`;
@@ -121,6 +140,8 @@ export class AppGateway {
   }
 
   private onStanza(el: Element): void {
+    const pong = el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") ? this.pings.get(el.attrs.id ?? "") : undefined;
+    if (pong) return pong();
     const publish = publishOf(el);
     const app = this.apps.get(bare(el.attrs.to));
     if (publish && app) return app.onPush(el, publish);

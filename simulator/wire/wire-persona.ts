@@ -8,6 +8,7 @@ import { NS_SM, SmCounter } from "./sm-counter.ts";
 import { delay, pollUntil, within, WireTimeout } from "./bounded.ts";
 import { errorOf, summarize } from "./stanza-summary.ts";
 import { wireLog } from "./log.ts";
+import { describeSocketError, guardXmppSockets } from "./socket-errors.ts";
 import type { SessionState } from "./wire-server.ts";
 
 const log = wireLog("persona");
@@ -95,7 +96,7 @@ export class WirePersona implements PersonaHandle {
       await within(xmpp.start(), CONNECT_TIMEOUT_MS, `${this.name}: connecting to ${this.init.service}`);
     } catch (e) {
       xmpp.socket?.destroy();
-      throw new Error(`${this.name} could not connect as ${this.bareJid}: ${this.lastError || (e as Error).message}`);
+      throw new Error(`${this.name} could not connect as ${this.bareJid}: ${this.lastError || describeSocketError(e, this.init.service.replace(/^xmpps?:\/\//, ""))}`);
     }
     // 'online' comes at resource binding; <enable/> is answered right after.
     if (opts.sm && !(await pollUntil(() => this.counter.active, CONNECT_TIMEOUT_MS))) {
@@ -128,6 +129,8 @@ export class WirePersona implements PersonaHandle {
     const xmpp = client({ service, domain, credentials, resource: spec.resource });
     xmpp.reconnect.stop(); // we reconnect only when a step says so (resume)
     this.xmpp = xmpp;
+    const address = service.replace(/^xmpps?:\/\//, "");
+    guardXmppSockets(xmpp, `${this.name} (${address})`, (message) => (this.lastError = message));
 
     // Runs before xmpp.js's own listeners, so our count is current before anything answers.
     xmpp.prependListener("element", (el: Element) => this.onElement(el, sm));
@@ -135,7 +138,7 @@ export class WirePersona implements PersonaHandle {
     // on loopback, which skews every timing the scenarios measure.
     xmpp.on("connect", () => xmpp.socket?.setNoDelay?.(true));
     xmpp.on("error", (err: Error) => {
-      this.lastError = err.message || String(err);
+      this.lastError = describeSocketError(err, address);
       log.debug({ persona: this.name, err: this.lastError }, "client error");
     });
     xmpp.on("disconnect", () => {
@@ -227,6 +230,15 @@ export class WirePersona implements PersonaHandle {
       xmpp.socket?.destroy();
     }
     await this.untilServerSees(resource, (s) => s === "none", "ended the session");
+  }
+
+  /** Drops the link without any exchange: for a server that is dead or not answering. */
+  abandon(): void {
+    const xmpp = this.xmpp;
+    if (!xmpp) return;
+    this.leaving = true;
+    xmpp.reconnect.stop();
+    xmpp.socket?.destroy();
   }
 
   private get resource(): string {

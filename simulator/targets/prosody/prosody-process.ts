@@ -39,6 +39,17 @@ function installExitHandlers(): void {
   }
 }
 
+/** Prosody could not bind a port we chose for it (someone took it after our probe). */
+export class PortTakenError extends Error {
+  constructor(
+    readonly address: string,
+    reason: string,
+  ) {
+    super(`Prosody could not listen on ${address}: address already in use (EADDRINUSE; Prosody says: ${reason})`);
+    this.name = "PortTakenError";
+  }
+}
+
 export class ProsodyProcess {
   private exited = false;
   private exitInfo = "";
@@ -87,7 +98,16 @@ export class ProsodyProcess {
     for (;;) {
       if (proc.exited) throw new Error(`prosody exited during startup (${proc.exitInfo}): ${proc.tail()}`);
       const up = await Promise.all(ports.map(canConnect));
-      if (up.every(Boolean)) return proc;
+      if (up.every(Boolean)) {
+        // Another program may have taken a port between our probe and Prosody's bind: then the
+        // port answers, but not Prosody. Its log says so; fail with the address and the reason.
+        const failed = proc.bindFailure();
+        if (failed) {
+          await proc.stop();
+          throw new PortTakenError(failed.address, failed.reason);
+        }
+        return proc;
+      }
       if (Date.now() > end) {
         await proc.stop();
         throw new Error(`prosody did not open ports ${ports.join(", ")} within ${timeoutMs} ms: ${proc.tail()}`);
@@ -119,6 +139,7 @@ export class ProsodyProcess {
     if (this.exited) return;
     try {
       process.kill(this.pid, "SIGTERM");
+      process.kill(this.pid, "SIGCONT"); // a stopped (SIGSTOP) server handles the SIGTERM only once continued
     } catch {
       /* already gone */
     }
@@ -130,6 +151,12 @@ export class ProsodyProcess {
       /* already gone */
     }
     await this.waitExit(STOP_TIMEOUT_MS);
+  }
+
+  /** A port Prosody could not listen on (from its log), if any. */
+  bindFailure(): { address: string; reason: string } | undefined {
+    const m = /Failed to open server port (\d+) on (\S+), (.*)/.exec(this.tail(200));
+    return m ? { address: `${m[2]}:${m[1]}`, reason: m[3]!.trim() } : undefined;
   }
 
   /** Last lines of Prosody's console output and log file, for error messages. */

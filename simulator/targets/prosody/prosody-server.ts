@@ -7,14 +7,16 @@ import { randomBytes } from "node:crypto";
 import { layoutIn, writeConfig, type ConfigInput, type ProsodyLayout } from "./prosody-config.ts";
 import { hostFor, type HostSpec } from "./option-hosts.ts";
 import { freePorts } from "../../wire/ports.ts";
-import { ProsodyProcess } from "./prosody-process.ts";
+import { PortTakenError, ProsodyProcess } from "./prosody-process.ts";
 import { createAccount, deleteAccount } from "./accounts.ts";
 import { pollUntil } from "../../wire/bounded.ts";
 import { wireLog } from "../../wire/log.ts";
+import { Liveness } from "../../wire/liveness.ts";
 import type { WireServer } from "../../wire/wire-server.ts";
 
 const log = wireLog("prosody-server");
 export const HOST_READY_TIMEOUT_MS = 5_000;
+const PORT_ATTEMPTS = 3;
 
 export interface ProsodyServerOptions {
   hosts?: HostSpec[]; // declared up front (no reload needed for these)
@@ -32,6 +34,7 @@ export class ProsodyServer implements WireServer {
   private readonly hosts = new Map<string, HostSpec>();
   private hostChange: Promise<void> = Promise.resolve();
   private proc?: ProsodyProcess;
+  private liveness?: Liveness;
   /** Wipes the temp dir if Node exits without stop() (Ctrl-C, crash); removed by stop(). */
   private readonly exitCleanup = () => this.removeDir();
 
@@ -47,7 +50,19 @@ export class ProsodyServer implements WireServer {
     for (const h of opts.hosts ?? []) this.hosts.set(h.name, h);
   }
 
+  /** Starts a server; when another program takes one of its ports first, tries fresh ports. */
   static async start(opts: ProsodyServerOptions = {}): Promise<ProsodyServer> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ProsodyServer.startOnce(opts);
+      } catch (e) {
+        if (!(e instanceof PortTakenError) || attempt >= PORT_ATTEMPTS) throw e;
+        log.warn({ err: e.message, attempt }, "port taken before Prosody bound it; trying other ports");
+      }
+    }
+  }
+
+  private static async startOnce(opts: ProsodyServerOptions): Promise<ProsodyServer> {
     const dir = mkdtempSync(join(tmpdir(), "pushlab-prosody-"));
     const [c2s, comp] = await freePorts(2);
     const server = new ProsodyServer(layoutIn(dir), c2s!, comp!, opts);
@@ -68,13 +83,28 @@ export class ProsodyServer implements WireServer {
     return this.proc?.pid ?? -1;
   }
 
+  /** False once the process died or stopped answering pings (see watchLiveness). */
   get running(): boolean {
-    return !!this.proc?.running;
+    return !!this.proc?.running && (this.liveness?.answering ?? true);
   }
 
   /** Why the server is not running (for error messages). */
   deathNote(): string {
-    return this.proc ? `Prosody (PID ${this.pid}) is not running: ${this.proc.tail(5)}` : "Prosody was never started";
+    if (!this.proc) return "Prosody was never started";
+    if (this.proc.running && this.liveness && !this.liveness.answering) return `Prosody (PID ${this.pid}) ${this.liveness.silenceNote()}`;
+    return `Prosody (PID ${this.pid}) is not running: ${this.proc.tail(5)}`;
+  }
+
+  /** The VirtualHost every server has (default options): what liveness pings go to. */
+  get baseHost(): string {
+    return this.hosts.keys().next().value!;
+  }
+
+  /** Pings the server through a component every second; silence makes it "not running". */
+  watchLiveness(ping: (host: string, timeoutMs: number) => Promise<void>): void {
+    this.liveness?.stop();
+    this.liveness = new Liveness(`Prosody (PID ${this.pid})`, (ms) => ping(this.baseHost, ms));
+    this.liveness.start();
   }
 
   get service(): string {
@@ -149,6 +179,7 @@ export class ProsodyServer implements WireServer {
 
   /** Stops the process by PID (bounded) and wipes the temp dir with all data. */
   async stop(): Promise<void> {
+    this.liveness?.stop();
     await this.proc?.stop();
     process.removeListener("exit", this.exitCleanup);
     if (!this.opts.keepDir) this.removeDir();
