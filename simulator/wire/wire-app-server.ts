@@ -6,6 +6,7 @@ import type { Element } from "@xmpp/xml";
 import type { AppBehaviour, AppServerHandle, PushRecord } from "../target.ts";
 import type { Trace } from "../trace.ts";
 import { ComponentLink } from "./component-link.ts";
+import { storedPush } from "../push-record.ts";
 import { wireLog } from "./log.ts";
 import { within } from "./bounded.ts";
 
@@ -60,7 +61,7 @@ export class WireAppServer implements AppServerHandle {
   /** Called by the gateway for every push addressed to this app. */
   onPush(el: Element, publish: Element): void {
     const node = publish.attrs.node;
-    const rec: PushRecord = { t: this.now(), id: el.attrs.id ?? "", from: el.attrs.from ?? "", to: el.attrs.to ?? "", node, xml: el.toString(), el };
+    const rec: PushRecord = storedPush(this.now(), el, node);
     this.pushes.push(rec);
     const n = this.pushes.length;
     const body = summaryField(publish, "last-message-body");
