@@ -1,12 +1,15 @@
-// pushlab CLI: `pushlab run [paths…] [--target engine,prosody] [--report-dir DIR] [--grep TEXT]`
-// and `pushlab validate [paths…]`. Exit code 1 when any scenario fails or is broken.
+// pushlab CLI: `pushlab run [paths…] [--target engine,prosody] [--report-dir DIR] [--grep TEXT]`,
+// `pushlab validate [paths…]`, `pushlab list`, `pushlab report results.jsonl`.
+// Exit codes (docs/exit-codes.md): 0 pass, 1 scenario failures, 2 usage/config errors,
+// 3 the harness itself failed (reports incomplete); 130/143/129 when stopped by a signal.
 import { parseArgs } from "node:util";
-import { createReporters, DEFAULT_REPORT_DIR, REPORT_FORMATS, type ReportFormat } from "../reports/index.ts";
-import { exitCodeOf, loadAll, run } from "./runner.ts";
-import { createTarget } from "./targets/index.ts";
+import { DEFAULT_REPORT_DIR, REPORT_FORMATS } from "../reports/index.ts";
+import { loadAll } from "./runner.ts";
 import { HARNESS_VERSION } from "./version.ts";
-import { log as harnessLog, setLogLevel } from "./log.ts";
-import type { Target } from "./target.ts";
+import { setLogLevel } from "./log.ts";
+import { EXIT, UsageError } from "./exit-codes.ts";
+import { checkCommand, checkOptions, targetNames } from "./cli-args.ts";
+import { reportCommand, runCommand } from "./run-command.ts";
 
 const USAGE = `pushlab ${HARNESS_VERSION} — reference lab for XMPP push notifications (XEP-0357)
 
@@ -14,38 +17,55 @@ Usage:
   pushlab run [paths…] [options]     run scenarios (default path: scenarios/)
   pushlab validate [paths…]          check scenario files only (file:line:col errors)
   pushlab list [paths…]              list scenarios with their rule ids
+  pushlab report FILE.jsonl          write the reports again from a run's results.jsonl
 
 Options:
   -t, --target NAMES     comma-separated targets: engine (default), prosody
-  -r, --report-dir DIR   where report.json, junit.xml and index.html go (default ${DEFAULT_REPORT_DIR})
+  -r, --report-dir DIR   where report.json, junit.xml, index.html and results.jsonl go (default ${DEFAULT_REPORT_DIR})
   -g, --grep TEXT        only scenarios whose name, file or rule id contains TEXT
   -f, --format LIST      report formats (default: ${REPORT_FORMATS.join(",")})
   -v, --verbose          debug logs (pino, to stderr)
   -h, --help             this help
+
+Examples:
+  pushlab run scenarios/offline --target prosody --report-dir /tmp/out
+  pushlab validate my-scenario.yaml
+  pushlab report /tmp/out/results.jsonl
+
+Exit codes: 0 all passed, 1 scenarios failed or broken, 2 usage or configuration error,
+3 the harness itself failed (reports incomplete), 130/143/129 stopped by SIGINT/SIGTERM/SIGHUP.
 `;
 
 export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      target: { type: "string", short: "t", default: "engine" },
-      "report-dir": { type: "string", short: "r", default: DEFAULT_REPORT_DIR },
-      grep: { type: "string", short: "g" },
-      format: { type: "string", short: "f" },
-      verbose: { type: "boolean", short: "v", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
-  const [command = "run", ...paths] = positionals;
-  if (values.help || command === "help") {
-    process.stdout.write(USAGE);
-    return 0;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        target: { type: "string", short: "t" },
+        "report-dir": { type: "string", short: "r" },
+        grep: { type: "string", short: "g" },
+        format: { type: "string", short: "f" },
+        verbose: { type: "boolean", short: "v", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message} (see pushlab --help)`);
   }
+  const { values, positionals } = parsed;
+  const [commandName = "run", ...paths] = positionals;
+  if (values.help || commandName === "help") {
+    process.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  const command = checkCommand(commandName);
+  const scenarioPaths = paths.length > 0 || command === "report" ? paths : ["scenarios"];
+  checkOptions(command, values, scenarioPaths);
   if (values.verbose) setLogLevel("debug");
-  const log = harnessLog();
-  const scenarioPaths = paths.length > 0 ? paths : ["scenarios"];
 
+  if (command === "report") return reportCommand(scenarioPaths[0]!, values["report-dir"]);
   if (command === "validate" || command === "list") {
     const loaded = loadAll(scenarioPaths, values.grep);
     let bad = 0;
@@ -58,34 +78,15 @@ export async function main(argv: string[]): Promise<number> {
       for (const e of l.broken.errors) process.stderr.write(`${e.loc.file}:${e.loc.line}:${e.loc.col}: ${e.message}\n`);
     }
     if (command === "validate") process.stdout.write(`${loaded.length - bad} valid, ${bad} broken\n`);
-    return bad > 0 ? 1 : 0;
+    return bad > 0 ? EXIT.scenariosFailed : EXIT.ok;
   }
-  if (command !== "run") {
-    process.stderr.write(`unknown command '${command}'\n\n${USAGE}`);
-    return 2;
-  }
-
-  const targets: Target[] = [];
-  for (const name of values.target!.split(",").map((s) => s.trim()).filter(Boolean)) {
-    const t = await createTarget(name);
-    const avail = await t.available();
-    if (!avail.ok) {
-      process.stderr.write(`target ${name} is not available here: ${avail.reason}\n`);
-      return 2;
-    }
-    targets.push(t);
-  }
-  const formats = values.format ? (values.format.split(",") as ReportFormat[]) : undefined;
-  const reporters = createReporters({ reportDir: values["report-dir"], ...(formats && { formats }) });
-  const stopAll = async () => {
-    for (const t of targets) await t.stop().catch(() => {});
-    process.exit(130);
-  };
-  process.once("SIGINT", stopAll);
-  process.once("SIGTERM", stopAll);
-  log.debug({ targets: targets.map((t) => t.name), paths: scenarioPaths }, "run starting");
-  const report = await run({ paths: scenarioPaths, targets, reporters, ...(values.grep && { grep: values.grep }), onReporterError: (e) => log.error({ err: e.message }, "reporter failed") });
-  return exitCodeOf(report);
+  return runCommand({
+    paths: scenarioPaths,
+    targets: targetNames(values.target),
+    reportDir: values["report-dir"] ?? DEFAULT_REPORT_DIR,
+    ...(values.grep && { grep: values.grep }),
+    ...(values.format && { format: values.format }),
+  });
 }
 
 const isEntry = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/simulator\//, "/simulator/"));
@@ -93,8 +94,10 @@ if (isEntry || process.env.PUSHLAB_CLI === "1") {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e) => {
-      process.stderr.write(`pushlab: ${(e as Error).message}\n`);
-      process.exit(2);
+      // A usage error is the caller's; anything else escaping main is ours.
+      const usage = e instanceof UsageError;
+      process.stderr.write(`pushlab: ${usage ? (e as Error).message : ((e as Error).stack ?? String(e))}\n`);
+      process.exit(usage ? EXIT.usage : EXIT.harnessFailed);
     },
   );
 }

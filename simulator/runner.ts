@@ -9,6 +9,7 @@ import type { Loaded, Scenario } from "./scenario/model.ts";
 import { brokenResult, runScenario } from "./scenario/run-scenario.ts";
 import type { Target } from "./target.ts";
 import { HARNESS_VERSION } from "./version.ts";
+import { capResult } from "./result-cap.ts";
 
 export interface RunOptions {
   paths: string[];
@@ -48,7 +49,8 @@ export async function run(opts: RunOptions): Promise<RunReport> {
   for (const target of opts.targets) {
     const summary: TargetSummary = { name: target.name, version: "", stats: emptyStats() };
     summaries.push(summary);
-    const finish = async (r: ScenarioResult) => {
+    const finish = async (full: ScenarioResult) => {
+      const r = capResult(full); // bounded report data per scenario (simulator/result-cap.ts)
       results.push(r);
       summary.stats[r.verdict]++;
       await out.onScenarioEnd(r);

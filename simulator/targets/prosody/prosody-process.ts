@@ -1,10 +1,13 @@
 // Runs `prosody -F --config FILE` as our child: waits (bounded) for its ports, reloads it by
-// SIGHUP, and stops it by PID on stop(), on failure, on SIGINT/SIGTERM and at process exit.
+// SIGHUP, and stops it by PID on stop(), on failure, on SIGINT/SIGTERM/SIGHUP and at process
+// exit — and, through the watchdog process, even when the harness is killed by SIGKILL.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { canConnect } from "../../wire/ports.ts";
 import { delay } from "../../wire/bounded.ts";
 import { wireLog } from "../../wire/log.ts";
+import { watchdog } from "../../wire/watchdog.ts";
+import { SIGNAL_EXIT } from "../../exit-codes.ts";
 
 const log = wireLog("prosody-process");
 
@@ -29,11 +32,11 @@ function installExitHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   process.on("exit", () => killAll("SIGKILL"));
-  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     const onSignal = () => {
       killAll("SIGKILL");
       // Keep the default behaviour (exit) unless someone else also handles the signal.
-      if (process.listenerCount(sig) === 1) process.exit(sig === "SIGINT" ? 130 : 143);
+      if (process.listenerCount(sig) === 1) process.exit(SIGNAL_EXIT[sig]);
     };
     process.on(sig, onSignal);
   }
@@ -69,7 +72,10 @@ export class ProsodyProcess {
     child.on("exit", (code, signal) => {
       this.exited = true;
       this.exitInfo = signal ? `killed by ${signal}` : `exit code ${code}`;
-      if (child.pid) live.delete(child.pid);
+      if (child.pid) {
+        live.delete(child.pid);
+        watchdog().unwatch(child.pid);
+      }
       log.debug({ pid: child.pid, code, signal }, "prosody exited");
       for (const w of this.exitWaiters.splice(0)) w();
     });
@@ -84,7 +90,8 @@ export class ProsodyProcess {
   }
 
   /** Starts Prosody and resolves once all ports accept connections (bounded). */
-  static async start(configFile: string, logFile: string, ports: number[], timeoutMs = START_TIMEOUT_MS): Promise<ProsodyProcess> {
+  /** watchDirs: removed (with the process stopped) by the watchdog if the harness dies first. */
+  static async start(configFile: string, logFile: string, ports: number[], timeoutMs = START_TIMEOUT_MS, watchDirs: string[] = []): Promise<ProsodyProcess> {
     installExitHandlers();
     const child = spawn("prosody", ["-F", "--config", configFile], { stdio: ["ignore", "pipe", "pipe"] });
     const proc = new ProsodyProcess(child, logFile);
@@ -92,7 +99,10 @@ export class ProsodyProcess {
       child.once("spawn", () => resolve());
       child.once("error", reject);
     });
-    if (child.pid) live.add(child.pid);
+    if (child.pid) {
+      live.add(child.pid);
+      watchdog().watch(child.pid, watchDirs);
+    }
     log.debug({ pid: child.pid, configFile }, "prosody spawned");
     const end = Date.now() + timeoutMs;
     for (;;) {

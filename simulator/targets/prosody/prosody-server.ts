@@ -69,7 +69,7 @@ export class ProsodyServer implements WireServer {
     if (!opts.keepDir) process.once("exit", server.exitCleanup);
     try {
       server.write();
-      server.proc = await ProsodyProcess.start(server.layout.configFile, server.layout.logFile, [c2s!, comp!]);
+      server.proc = await ProsodyProcess.start(server.layout.configFile, server.layout.logFile, [c2s!, comp!], undefined, server.watchDirs);
     } catch (e) {
       process.removeListener("exit", server.exitCleanup);
       server.removeDir();
@@ -81,6 +81,11 @@ export class ProsodyServer implements WireServer {
 
   get pid(): number {
     return this.proc?.pid ?? -1;
+  }
+
+  /** What the watchdog removes if the harness dies without stopping us. */
+  private get watchDirs(): string[] {
+    return this.opts.keepDir ? [] : [this.layout.dir];
   }
 
   /** False once the process died or stopped answering pings (see watchLiveness). */
@@ -161,7 +166,7 @@ export class ProsodyServer implements WireServer {
     await old?.stop();
     if (old?.running) throw new Error(`Prosody (PID ${old.pid}) did not stop for the restart`);
     for (const host of this.hosts.keys()) rmSync(join(this.layout.readyDir, host), { force: true });
-    this.proc = await ProsodyProcess.start(this.layout.configFile, this.layout.logFile, [this.c2sPort, this.componentPort]);
+    this.proc = await ProsodyProcess.start(this.layout.configFile, this.layout.logFile, [this.c2sPort, this.componentPort], undefined, this.watchDirs);
     const allReady = () => [...this.hosts.keys()].every((h) => this.isReady(h));
     const ok = await pollUntil(() => allReady() || !this.running, HOST_READY_TIMEOUT_MS);
     if (!this.running) throw new Error(this.deathNote());
