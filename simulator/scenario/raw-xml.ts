@@ -141,10 +141,11 @@ class RawXmlParser {
     let j = start + 1;
     while (j < s.length && !NAME_END.has(s[j]!)) j++;
     const name = this.name(s.slice(start + 1, j), start + 1, "element");
+    const shown = name.length > 40 ? `${name.slice(0, 40)}…` : name;
     const attrs: Record<string, string> = {};
     for (;;) {
       j = this.skipSpace(j);
-      if (j >= s.length) this.fail(`unexpected end of the XML inside <${name} …>`, start);
+      if (j >= s.length) this.fail(`unexpected end of the XML inside <${shown} …>`, start);
       const c = s[j]!;
       if (c === ">" || (c === "/" && s[j + 1] === ">")) {
         const el = new Element(name, attrs);
@@ -158,7 +159,7 @@ class RawXmlParser {
         }
         return el;
       }
-      if (j > start && !/\s/.test(s[j - 1]!)) this.fail(`expected whitespace, '>' or '/>' in <${name} …>`, j);
+      if (j > start && !/\s/.test(s[j - 1]!)) this.fail(`expected whitespace, '>' or '/>' in <${shown} …>`, j);
       const nameStart = j;
       while (j < s.length && s[j] !== "=" && !/[\s/>]/.test(s[j]!)) j++;
       const attr = this.name(s.slice(nameStart, j), nameStart, "attribute");
@@ -229,9 +230,26 @@ class RawXmlParser {
   }
 
   private fail(reason: string, offset: number): never {
+    if (reason.length > 300) reason = `${reason.slice(0, 300)}…`; // a hostile name stays in the message, cut
     const before = this.s.slice(0, offset);
     const line = before.split("\n").length;
     const col = offset - before.lastIndexOf("\n");
     throw new XmlSyntaxError(reason, offset, line, col);
+  }
+}
+
+/**
+ * For `validate` and the loader: what is wrong with a scenario's raw XML, or undefined. ${…}
+ * variables are filled with a placeholder JID, as `run` would fill them with real ones.
+ */
+export function rawXmlProblem(text: string, kind: "element" | "fragment"): string | undefined {
+  const filled = text.replace(/\$\{[a-z0-9._-]+\}/gi, "v@pushlab.invalid/r");
+  try {
+    if (kind === "element") parseRawXml(filled);
+    else parseRawFragment(filled);
+    return undefined;
+  } catch (e) {
+    if (e instanceof XmlSyntaxError) return e.message;
+    throw e;
   }
 }

@@ -5,6 +5,7 @@ import type { SourceLocation } from "../../reports/model.ts";
 import { parseDuration } from "./duration.ts";
 import { mergeOverride } from "./override.ts";
 import type { LoadError, Scenario } from "./model.ts";
+import { rawXmlProblem } from "./raw-xml.ts";
 
 /** Which argument names a persona: `from` only for send (app: { from: spoofed } is not one). */
 const personaKeys = (action: string): string[] => (action === "send" ? ["from"] : ["persona"]);
@@ -51,6 +52,10 @@ export function checkSemantics(s: Scenario, nodeAt: (p: (string | number)[]) => 
         err(path, "expect-pushes: give either count, or at-least and/or at-most");
       if (step.action === "app" && Array.isArray(args.pushes) && (args.pushes[0] as number) > (args.pushes[1] as number))
         err([...path, "pushes"], "pushes: [first, last] with first ≤ last");
+      // Raw XML is parsed here too, with run's parser and limits: validate must not pass what run breaks on.
+      const raw = step.action === "stanza" ? args.xml : step.action === "send" ? args.payload : undefined;
+      const xmlProblem = typeof raw === "string" ? rawXmlProblem(raw, step.action === "stanza" ? "element" : "fragment") : undefined;
+      if (xmlProblem) err([...path, step.action === "stanza" ? "xml" : "payload"], `${step.action === "stanza" ? "xml" : "payload"}: not usable XML: ${xmlProblem}`);
     };
     const argPath = step.action === "wait" || step.action === "restart" ? base : [...base, step.action];
     check(raw, argPath);

@@ -1,6 +1,6 @@
 // The stanzas personas send, built from step arguments (what real clients put on the wire).
 import { xml, type Element } from "@xmpp/xml";
-import { parseXml } from "../../engine/parse.ts";
+import { parseRawFragment } from "./raw-xml.ts";
 import { NS } from "../../engine/xmlns.ts";
 import { ScenarioError } from "./errors.ts";
 
@@ -93,9 +93,13 @@ export function message(a: MessageArgs, id: string): Element {
   if (a["store-hint"] || a.call || a.encrypted) m.append(xml("store", { xmlns: "urn:xmpp:hints" }));
   if (a.private) m.append(xml("private", { xmlns: NS.carbons }));
   if (a.payload) {
-    const wrap = parseXml(`<wrap>${a.payload}</wrap>`);
-    if (!wrap) throw new ScenarioError(`payload is not well-formed XML: ${a.payload}`);
-    m.append(...wrap.getChildElements());
+    let children;
+    try {
+      children = parseRawFragment(a.payload);
+    } catch (e) {
+      throw new ScenarioError(`payload is not usable XML: ${(e as Error).message}`);
+    }
+    m.append(...children.filter((c): c is Element => typeof c !== "string"));
   }
   return m;
 }

@@ -1,10 +1,10 @@
 // What each scenario step does on a target: one small function per action, all bounded in time.
 import type { Element } from "@xmpp/xml";
-import { parseXml } from "../../engine/parse.ts";
 import type { AppBehaviour, AppServerHandle, IqOutcome, PersonaHandle, TargetSession } from "../target.ts";
 import { formatMs, parseDuration } from "./duration.ts";
 import { ExpectationFailed, ScenarioError, Unsupported } from "./errors.ts";
 import type { Scenario, StepArgs } from "./model.ts";
+import { parseRawXml } from "./raw-xml.ts";
 import { matchPush, type PushMatch } from "./push-match.ts";
 import { disableIq, discoInfoIq, enableIq, message, type MessageArgs } from "./stanzas.ts";
 
@@ -223,8 +223,12 @@ export const ACTIONS: Record<string, Action> = {
   },
   stanza: async (ctx, a) => {
     const p = persona(ctx, a.persona);
-    const el: Element | null = parseXml(resolveVars(ctx, a.xml as string));
-    if (!el) throw new ScenarioError(`stanza: not well-formed XML: ${String(a.xml)}`);
+    let el: Element;
+    try {
+      el = parseRawXml(resolveVars(ctx, a.xml as string)); // bounded: size limit first, linear parse
+    } catch (e) {
+      throw new ScenarioError(`stanza: not usable XML: ${(e as Error).message}`);
+    }
     if (el.name === "iq" && (el.attrs.type === "get" || el.attrs.type === "set")) checkReply(await p.iq(el, IQ_TIMEOUT_MS), a.expect, "stanza");
     else await p.send(el);
   },
