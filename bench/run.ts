@@ -8,6 +8,7 @@ import { VirtualClock } from "../simulator/clock.ts";
 import { loadAll } from "../simulator/runner.ts";
 import { runScenario } from "../simulator/scenario/run-scenario.ts";
 import { createEngineTarget } from "../simulator/targets/engine/index.ts";
+import { hugeScenarioBench, parseBench } from "./reliability.ts";
 
 function mb(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
@@ -81,6 +82,7 @@ function offlineFlood(n: number): void {
 
 await suite();
 offlineFlood(100_000);
+for (const f of [...parseBench(), ...hugeScenarioBench()]) check(f); // bench/reliability.ts (issue 10)
 
 let missed = 0;
 console.log("\ntargets:");

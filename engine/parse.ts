@@ -10,10 +10,13 @@ import { Parser, type Element } from "@xmpp/xml";
 
 /** Largest XML text (and stanza) the engine takes, in bytes. */
 export const MAX_STANZA_BYTES = 256 * 1024;
+/** Most elements and attributes in one parsed text: each costs; a form needs a few dozen. */
+export const MAX_ELEMENTS = 10_000;
 const CHUNK = 4096;
 
 export function parseXml(text: string, maxBytes = MAX_STANZA_BYTES): Element | null {
   if (typeof text !== "string" || text.length > maxBytes || Buffer.byteLength(text, "utf8") > maxBytes) return null;
+  if (tagCount(text, MAX_ELEMENTS) > MAX_ELEMENTS) return null;
   try {
     const p = new Parser();
     let root: Element | null = null;
@@ -35,6 +38,16 @@ export function parseXml(text: string, maxBytes = MAX_STANZA_BYTES): Element | n
   } catch {
     return null;
   }
+}
+
+/** '<' and '=' characters in text, counting stops past max (an upper bound of elements + attributes). */
+function tagCount(text: string, max: number): number {
+  let n = 0;
+  for (let i = 0; i < text.length && n <= max; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 60 /* < */ || c === 61 /* = */) n++;
+  }
+  return n;
 }
 
 /**

@@ -13,10 +13,13 @@ import { Element } from "@xmpp/xml";
 export const DEFAULT_MAX_STANZA_BYTES = 256 * 1024;
 /** Real stanzas nest a dozen levels; much deeper would overflow recursive serializers. */
 export const DEFAULT_MAX_DEPTH = 100;
+/** Elements and attributes per stanza: each costs an object or a key; 256 KiB of `<b/>` would be 65,000. */
+export const DEFAULT_MAX_ELEMENTS = 10_000;
 
 export interface RawXmlLimits {
   maxBytes?: number;
   maxDepth?: number;
+  maxElements?: number;
 }
 
 /** Where the XML is wrong: offset (0-based, in characters) and line/column (1-based) in the text. */
@@ -59,6 +62,8 @@ class RawXmlParser {
   private i = 0;
   private readonly stack: Element[] = [];
   private readonly maxDepth: number;
+  private readonly maxElements: number;
+  private elements = 0;
 
   constructor(
     private readonly s: string,
@@ -66,9 +71,11 @@ class RawXmlParser {
   ) {
     const maxBytes = limits.maxBytes ?? maxStanzaBytes();
     this.maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.maxElements = limits.maxElements ?? DEFAULT_MAX_ELEMENTS;
     // Checked before anything else looks at the text (a cheap upper bound first).
-    if (s.length > maxBytes || Buffer.byteLength(s, "utf8") > maxBytes) {
-      throw new XmlSyntaxError(`${Buffer.byteLength(s, "utf8")} bytes, over the limit of ${maxBytes} bytes per stanza (PUSHLAB_MAX_STANZA_BYTES)`, 0, 1, 1);
+    const size = s.length > maxBytes ? s.length : Buffer.byteLength(s, "utf8"); // characters ≤ bytes
+    if (size > maxBytes) {
+      throw new XmlSyntaxError(`${s.length > maxBytes ? `${size} characters` : `${size} bytes`}, over the limit of ${maxBytes} bytes per stanza (PUSHLAB_MAX_STANZA_BYTES)`, 0, 1, 1);
     }
     const bad = FORBIDDEN_CHAR.exec(s);
     if (bad) this.fail(`character U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")} is not allowed in XML`, bad.index);
@@ -138,6 +145,7 @@ class RawXmlParser {
   private element(): Element {
     const s = this.s;
     const start = this.i;
+    if (++this.elements > this.maxElements) this.fail(`more than ${this.maxElements} elements and attributes`, start);
     let j = start + 1;
     while (j < s.length && !NAME_END.has(s[j]!)) j++;
     const name = this.name(s.slice(start + 1, j), start + 1, "element");
@@ -174,6 +182,7 @@ class RawXmlParser {
       const lt = raw.indexOf("<");
       if (lt !== -1) this.fail(`'<' in the value of attribute ${attr} (write &lt;)`, j + 1 + lt);
       if (Object.prototype.hasOwnProperty.call(attrs, attr)) this.fail(`attribute ${attr} given twice`, nameStart);
+      if (++this.elements > this.maxElements) this.fail(`more than ${this.maxElements} elements and attributes`, nameStart);
       attrs[attr] = this.decode(raw, j + 1);
       j = end + 1;
     }
@@ -204,21 +213,23 @@ class RawXmlParser {
 
   /** Entity and character references → text (linear: each '&' is looked at once). */
   private decode(raw: string, offset: number): string {
-    if (!raw.includes("&")) return raw;
+    let amp = raw.indexOf("&");
+    if (amp === -1) return raw;
     let out = "";
     let from = 0;
-    for (let amp = raw.indexOf("&"); amp !== -1; amp = raw.indexOf("&", from)) {
+    while (amp !== -1) {
       const semi = raw.indexOf(";", amp);
       const ref = semi === -1 || semi - amp > 12 ? "" : raw.slice(amp + 1, semi);
       let ch: string | undefined;
-      if (ref.startsWith("#x")) ch = this.codePoint(/^[0-9a-fA-F]+$/.test(ref.slice(2)) ? parseInt(ref.slice(2), 16) : NaN, offset + amp);
-      else if (ref.startsWith("#")) ch = this.codePoint(/^[0-9]+$/.test(ref.slice(1)) ? parseInt(ref.slice(1), 10) : NaN, offset + amp);
+      if (/^#x[0-9a-fA-F]{1,6}$/.test(ref)) ch = this.codePoint(parseInt(ref.slice(2), 16), offset + amp);
+      else if (/^#[0-9]{1,7}$/.test(ref)) ch = this.codePoint(parseInt(ref.slice(1), 10), offset + amp);
       else ch = PREDEFINED[ref];
       if (ch === undefined) {
         this.fail(ref ? `undefined entity &${ref}; (XMPP allows only &amp; &lt; &gt; &quot; &apos; and &#…;)` : "'&' must be written &amp;", offset + amp);
       }
       out += raw.slice(from, amp) + ch;
       from = semi + 1;
+      amp = raw.indexOf("&", from);
     }
     return out + raw.slice(from);
   }
