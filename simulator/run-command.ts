@@ -46,6 +46,22 @@ async function reportsFromLog(logFile: string, dir: string): Promise<{ complete:
   }
 }
 
+/** Passes a reporter's events on while gate.open; scenarios cut short by a stop are not results. */
+function gated(r: Reporter, gate: { open: boolean }): Reporter {
+  const when =
+    <A extends unknown[]>(fn: ((...a: A) => void | Promise<void>) | undefined) =>
+    (...a: A) =>
+      gate.open ? fn?.apply(r, a) : undefined;
+  return {
+    onBegin: when(r.onBegin),
+    onTargetStart: when(r.onTargetStart),
+    onScenarioBegin: when(r.onScenarioBegin),
+    onScenarioEnd: when(r.onScenarioEnd),
+    onError: when(r.onError),
+    onEnd: when(r.onEnd),
+  };
+}
+
 export async function runCommand(o: RunCommandOptions): Promise<number> {
   const formats = reportFormats(o.format);
   const dir = prepareReportDir(o.reportDir);
@@ -66,14 +82,21 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   const options = { paths: o.paths, targets: o.targets, ...(o.grep && { grep: o.grep }) };
   const results = new ResultsLog(dir, options);
   // The results log first: a result is on disk before any other reporter sees it.
-  const reporters: Reporter[] = [results, ...createReporters({ reportDir: dir, ...(formats && { formats }) })];
+  const gate = { open: true }; // closed when the run is being stopped: what fails then is our doing
+  const reporters: Reporter[] = [results, ...createReporters({ reportDir: dir, ...(formats && { formats }) })].map((r) => gated(r, gate));
   const failures: string[] = [];
   const stopTargets = async () => {
-    await Promise.allSettled(targets.map((t) => t.stop()));
+    gate.open = false;
     results.close();
+    await Promise.allSettled(targets.map((t) => t.stop()));
   };
   const removeGuard = installProcessGuard({
-    stop: stopTargets,
+    // Fast: servers are stopped by PID in the process's exit handlers (and by the watchdog);
+    // a graceful stop would wait ~2 s for component streams of a server already gone.
+    stop: async () => {
+      gate.open = false;
+      results.close();
+    },
     salvage: async () => {
       results.close();
       const out = await reportsFromLog(results.path, dir);

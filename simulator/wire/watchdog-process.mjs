@@ -3,7 +3,7 @@
 // When stdin ends — the harness exited or was killed, even by SIGKILL — every PID still watched
 // gets SIGTERM (and SIGCONT, in case it is stopped), then SIGKILL after a grace period, and the
 // DIRs are removed. It also checks every second that its parent is still the harness.
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 
 const GRACE_MS = 2000;
 const harness = process.ppid;
@@ -14,9 +14,14 @@ let cleaning = false;
 function alive(pid) {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    // A zombie (dead, not yet reaped) still answers kill(pid, 0): it is gone all the same.
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true; // no /proc here: trust kill(pid, 0)
   }
 }
 
