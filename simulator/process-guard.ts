@@ -36,10 +36,17 @@ function bounded(p: Promise<void>, ms: number): Promise<void> {
   });
 }
 
-/** Installs the handlers; returns a function that removes them (when the run ended normally). */
-export function installProcessGuard(opts: ProcessGuardOptions): () => void {
+export interface ProcessGuard {
+  /** Removes the handlers (the run ended normally). */
+  remove(): void;
+  /** Set once a signal or a crash is ending the run: the caller must not exit on its own. */
+  readonly ending: Promise<void> | undefined;
+}
+
+/** Installs the handlers. */
+export function installProcessGuard(opts: ProcessGuardOptions): ProcessGuard {
   const exit = opts.exit ?? ((code: number) => process.exit(code));
-  let ending = false;
+  let ending: Promise<void> | undefined;
 
   const endWith = (code: number, why: string, work: () => Promise<void>) => {
     if (ending) {
@@ -47,9 +54,8 @@ export function installProcessGuard(opts: ProcessGuardOptions): () => void {
       process.stderr.write(`pushlab: ${why} again; exiting now\n`);
       return exit(code);
     }
-    ending = true;
     process.stderr.write(`\npushlab: ${why}; stopping\n`);
-    void bounded(work(), STOP_TIMEOUT_MS).then(() => exit(code));
+    ending = bounded(work(), STOP_TIMEOUT_MS).then(() => exit(code));
   };
 
   const onSignal = (sig: (typeof SIGNALS)[number]) => () => endWith(SIGNAL_EXIT[sig], `${sig} received`, () => opts.stop(sig));
@@ -67,8 +73,8 @@ export function installProcessGuard(opts: ProcessGuardOptions): () => void {
     const err = e instanceof Error ? e : new Error(String(e));
     process.stderr.write(`pushlab: the harness itself failed (reports incomplete): ${err.stack ?? err.message}\n`);
     endWith(EXIT.harnessFailed, "harness failure", async () => {
+      await opts.stop("crash"); // first: nothing of the run still going may write over the salvage
       await opts.salvage(err);
-      await opts.stop("crash");
     });
   };
   process.on("uncaughtException", onCrash);
@@ -81,12 +87,17 @@ export function installProcessGuard(opts: ProcessGuardOptions): () => void {
   process.stdout.on("error", onStreamError);
   process.stderr.on("error", onStreamError);
 
-  return () => {
-    for (const [sig, h] of handlers) process.removeListener(sig, h);
-    clearInterval(parentTimer);
-    process.removeListener("uncaughtException", onCrash);
-    process.removeListener("unhandledRejection", onCrash);
-    process.stdout.removeListener("error", onStreamError);
-    process.stderr.removeListener("error", onStreamError);
+  return {
+    get ending() {
+      return ending;
+    },
+    remove() {
+      for (const [sig, h] of handlers) process.removeListener(sig, h);
+      clearInterval(parentTimer);
+      process.removeListener("uncaughtException", onCrash);
+      process.removeListener("unhandledRejection", onCrash);
+      process.stdout.removeListener("error", onStreamError);
+      process.stderr.removeListener("error", onStreamError);
+    },
   };
 }

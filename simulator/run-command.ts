@@ -90,7 +90,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     results.close();
     await Promise.allSettled(targets.map((t) => t.stop()));
   };
-  const removeGuard = installProcessGuard({
+  const guard = installProcessGuard({
     // Fast: servers are stopped by PID in the process's exit handlers (and by the watchdog);
     // a graceful stop would wait ~2 s for component streams of a server already gone.
     stop: async () => {
@@ -122,6 +122,12 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       printFailures(out.failures);
       return undefined;
     });
+    if (guard.ending) {
+      // A signal or a crash is ending the run (its handler exits the process): the verdicts of
+      // this report are not the run's outcome.
+      await guard.ending;
+      return EXIT.harnessFailed;
+    }
     if (report === undefined) return EXIT.harnessFailed;
     if (report.scenarios.length === 0) {
       process.stderr.write(`pushlab: no scenario matches --grep ${o.grep ?? ""}\n`);
@@ -134,7 +140,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     }
     return exitCodeOf(report);
   } finally {
-    removeGuard();
+    if (!guard.ending) guard.remove();
     results.close();
   }
 }

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { canConnect } from "../../wire/ports.ts";
-import { delay } from "../../wire/bounded.ts";
+import { delay, pollUntil } from "../../wire/bounded.ts";
 import { wireLog } from "../../wire/log.ts";
 import { watchdog } from "../../wire/watchdog.ts";
 import { SIGNAL_EXIT } from "../../exit-codes.ts";
@@ -13,6 +13,8 @@ const log = wireLog("prosody-process");
 
 export const START_TIMEOUT_MS = 10_000;
 export const STOP_TIMEOUT_MS = 5_000;
+/** How long to wait for Prosody's log to confirm its ports (below info level it never does). */
+const BIND_LOG_GRACE_MS = 1_000;
 
 /** Children still alive, so exit/signal handlers can stop them by PID. */
 const live = new Set<number>();
@@ -110,7 +112,9 @@ export class ProsodyProcess {
       const up = await Promise.all(ports.map(canConnect));
       if (up.every(Boolean)) {
         // Another program may have taken a port between our probe and Prosody's bind: then the
-        // port answers, but not Prosody. Its log says so; fail with the address and the reason.
+        // port answers, but not Prosody. Its log says so (a moment after the ports answer): fail
+        // with the address and the reason.
+        await pollUntil(() => !!proc.bindFailure() || proc.activated(ports), BIND_LOG_GRACE_MS);
         const failed = proc.bindFailure();
         if (failed) {
           await proc.stop();
@@ -161,6 +165,12 @@ export class ProsodyProcess {
       /* already gone */
     }
     await this.waitExit(STOP_TIMEOUT_MS);
+  }
+
+  /** Whether Prosody's log says it listens on every one of ports (info level logs it). */
+  activated(ports: number[]): boolean {
+    const log = this.tail(200);
+    return ports.every((p) => new RegExp(`Activated service '[^']+' on \\[[^\\]]+\\]:${p}\\b`).test(log));
   }
 
   /** A port Prosody could not listen on (from its log), if any. */
