@@ -91,6 +91,12 @@ export async function main(argv: string[]): Promise<number> {
 
 const isEntry = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/simulator\//, "/simulator/"));
 if (isEntry || process.env.PUSHLAB_CLI === "1") {
+  // `pushlab list | head`: a reader that goes away is not an error of ours.
+  const onStreamError = (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE" && e.code !== "ERR_STREAM_DESTROYED") process.exit(EXIT.harnessFailed);
+  };
+  process.stdout.on("error", onStreamError);
+  process.stderr.on("error", onStreamError);
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e) => {

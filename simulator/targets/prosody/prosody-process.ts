@@ -71,6 +71,10 @@ export class ProsodyProcess {
     };
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
+    // Errors after the spawn (a pipe torn down, a failed kill) are logged, never fatal to Node.
+    child.on("error", (e) => log.warn({ pid: child.pid, err: e.message }, "prosody process error"));
+    child.stdout?.on("error", () => {});
+    child.stderr?.on("error", () => {});
     child.on("exit", (code, signal) => {
       this.exited = true;
       this.exitInfo = signal ? `killed by ${signal}` : `exit code ${code}`;
