@@ -91,10 +91,18 @@ export async function until(pred: () => boolean, ms: number, stepMs = 50): Promi
   return pred();
 }
 
-/** A temp dir removed after the file's tests. */
+const dirs = new Set<string>();
+const removeDirs = () => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  dirs.clear();
+};
+afterAll(removeDirs);
+process.on("exit", removeDirs); // also when the suite's tests were filtered out
+
+/** A temp dir removed after the file's tests (call it anywhere, inside a test too). */
 export function tempDir(tag: string): string {
   const dir = mkdtempSync(join(tmpdir(), `pushlab-rel-${tag}-`));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  dirs.add(dir);
   return dir;
 }
 
