@@ -24,6 +24,8 @@ export function describeSocketError(err: unknown, address: string): string {
   if (code) return `${address}: ${CODES[code] ?? "socket error"} (${code})`;
   const message = typeof e?.message === "string" ? e.message.trim() : "";
   if (message) return `${address}: ${message}`;
+  // @xmpp/connection rejects a stream step that gets no answer with an empty TimeoutError.
+  if (e?.name === "TimeoutError") return `${address}: no answer in time (the server is slow, frozen or not an XMPP server)`;
   return `${address}: connection closed by the other side without a reason (is another program listening on this port?)`;
 }
 

@@ -303,7 +303,7 @@ export class WirePersona implements PersonaHandle {
       return await within(outcome, CONNECT_TIMEOUT_MS, `${this.name}: resuming`);
     } catch (e) {
       xmpp.socket?.destroy();
-      throw new Error(`${this.name} could not resume: ${this.lastError || (e as Error).message}`);
+      throw new Error(`${this.name} could not resume: ${this.lastError || describeSocketError(e, this.init.service.replace(/^xmpps?:\/\//, ""))}`);
     } finally {
       sm.removeListener("resumed", onResumed);
       xmpp.removeListener("online", onOnline);

@@ -34,7 +34,10 @@ describeWithServer("a frozen Prosody", PROSODY, PROSODY_HINT, () => {
         s.findings.some((f) => new RegExp(`Prosody \\(PID ${frozen.pid}\\) not answering for 1\\d s`).test(f.message)),
       );
       expect(silent.length).toBeGreaterThan(0);
-      for (const s of report.scenarios) expect(["passed", "deviation", "failed"]).toContain(s.verdict);
+      for (const s of report.scenarios) {
+        expect(["passed", "deviation", "failed"]).toContain(s.verdict);
+        for (const f of s.findings) expect(f.message).not.toMatch(/:\s*$/); // every failure says why
+      }
       for (const f of ["junit.xml", "index.html"]) expect(existsSync(join(out, f))).toBe(true);
       expect(readJsonl(join(out, "results.jsonl")).at(-1)!.type).toBe("end");
       expect(r.out()).not.toMatch(/Unhandled 'error' event|ECONNRESET/);

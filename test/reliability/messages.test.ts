@@ -46,6 +46,7 @@ describe("socket error messages", () => {
     const agg = new AggregateError([Object.assign(new Error("x"), { code: "ECONNREFUSED" })], "");
     expect(describeSocketError(agg, "127.0.0.1:1")).toBe("127.0.0.1:1: refused the connection (ECONNREFUSED)");
     expect(describeSocketError(new Error(""), "127.0.0.1:1")).toMatch(/^127\.0\.0\.1:1: connection closed by the other side without a reason/);
+    expect(describeSocketError(Object.assign(new Error(""), { name: "TimeoutError" }), "127.0.0.1:1")).toBe("127.0.0.1:1: no answer in time (the server is slow, frozen or not an XMPP server)");
   });
 });
 
