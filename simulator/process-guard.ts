@@ -63,11 +63,13 @@ export function installProcessGuard(opts: ProcessGuardOptions): ProcessGuard {
   for (const [sig, h] of handlers) process.on(sig, h);
 
   // Our parent may die without passing its signal on (npx does not): we are then re-parented.
+  // PUSHLAB_PARENT_WATCH=0 keeps a deliberately detached run (nohup … &) going.
   const parent = process.ppid;
   const parentTimer = setInterval(() => {
     if (process.ppid !== parent) endWith(SIGNAL_EXIT.SIGHUP, `parent process ${parent} is gone`, () => opts.stop("parent gone"));
   }, opts.parentCheckMs ?? PARENT_CHECK_MS);
   parentTimer.unref();
+  if (process.env.PUSHLAB_PARENT_WATCH === "0") clearInterval(parentTimer);
 
   const onCrash = (e: unknown) => {
     const err = e instanceof Error ? e : new Error(String(e));
