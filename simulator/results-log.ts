@@ -34,9 +34,13 @@ export class ResultsLog implements Reporter {
   }
 
   private write(line: Line): void {
-    if (this.fd === undefined) this.fd = openSync(this.path, "w");
-    // One write per line: the kernel has it when this returns, whatever happens to us next.
-    writeSync(this.fd, JSON.stringify(line) + "\n");
+    try {
+      if (this.fd === undefined) this.fd = openSync(this.path, "w");
+      // One write per line: the kernel has it when this returns, whatever happens to us next.
+      writeSync(this.fd, JSON.stringify(line) + "\n");
+    } catch (e) {
+      throw new Error(`${this.path} not written: ${(e as Error).message}`);
+    }
   }
 
   /** ms since the run began: how long the run had lasted when a line was written. */
