@@ -21,6 +21,7 @@ import { disable, enable, isBound, type Outcome } from "./registrations.ts";
 import { errorReply, readError } from "./replies.ts";
 import type { Registration, RegistrationStore } from "./store.ts";
 import { NS } from "./xmlns.ts";
+import { exceedsSize, MAX_STANZA_BYTES } from "./parse.ts";
 
 export const BATCH_MS = 1000; // R-HIB-QUEUE: stanzas within one second share a push
 
@@ -120,6 +121,9 @@ export class PushEngine {
       const command = iq?.getChildElements?.().find((c) => c.attrs.xmlns === NS.push);
       if (!command || (command.name !== "enable" && command.name !== "disable")) return null;
       if (iq.attrs.type !== "set") return errorReply(iq, "modify", "bad-request", "Use type='set'");
+      // Its publish-options would be stored and parsed again at every push: refuse what no
+      // server would accept as one stanza.
+      if (exceedsSize(iq)) return errorReply(iq, "modify", "policy-violation", `Stanza larger than ${MAX_STANZA_BYTES} bytes`);
       const outcome: Outcome =
         command.name === "enable"
           ? enable({

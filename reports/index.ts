@@ -9,6 +9,7 @@ import { JUNIT_REPORT_FILE, JunitReporter, renderJunit } from "./junit.ts";
 import { HTML_REPORT_FILE, HtmlReporter } from "./html/reporter.ts";
 import { renderHtml } from "./html/render.ts";
 import { writeReportFile } from "./files.ts";
+import { GuardedFileReporter } from "./file-guard.ts";
 
 export type ReportFormat = "console" | "json" | "junit" | "html";
 export const REPORT_FORMATS: ReportFormat[] = ["console", "json", "junit", "html"];
@@ -32,8 +33,8 @@ const FILE_OF: Record<Exclude<ReportFormat, "console">, string> = {
 };
 
 /**
- * One reporter per format. File reporters write into reportDir in onEnd; the console reporter
- * comes last so that the paths it prints at the end already exist.
+ * One reporter per format. File reporters write into reportDir in onEnd (a failure names the
+ * file); the console reporter comes last and lists the files that were actually written.
  */
 export function createReporters(opts: CreateReportersOptions = {}): Reporter[] {
   const dir = opts.reportDir ?? DEFAULT_REPORT_DIR;
@@ -41,14 +42,14 @@ export function createReporters(opts: CreateReportersOptions = {}): Reporter[] {
   const unknown = formats.filter((f) => !REPORT_FORMATS.includes(f));
   if (unknown.length > 0) throw new Error(`unknown report format(s): ${unknown.join(", ")} (known: ${REPORT_FORMATS.join(", ")})`);
   const reporters: Reporter[] = [];
-  const files: string[] = [];
+  const written: string[] = []; // filled as the files are written: the console lists only those
   for (const f of formats) {
     if (f === "console") continue;
-    files.push(join(dir, FILE_OF[f]));
-    reporters.push(f === "json" ? new JsonReporter(dir) : f === "junit" ? new JunitReporter(dir) : new HtmlReporter(dir));
+    const inner = f === "json" ? new JsonReporter(dir) : f === "junit" ? new JunitReporter(dir) : new HtmlReporter(dir);
+    reporters.push(new GuardedFileReporter(inner, join(dir, FILE_OF[f]), written));
   }
   if (formats.includes("console")) {
-    reporters.push(new ConsoleReporter({ stream: opts.stream, color: opts.color, progress: opts.progress, reportFiles: files }));
+    reporters.push(new ConsoleReporter({ stream: opts.stream, color: opts.color, progress: opts.progress, reportFiles: written }));
   }
   return reporters;
 }

@@ -2,11 +2,21 @@
 // waiting costs nothing. Timers sit in a binary heap; cancelled ones are dropped lazily.
 import type { Clock, TimerHandle } from "../engine/ports.ts";
 
-interface Timer {
-  at: number;
-  seq: number;
-  fn: () => void;
-  cancelled: boolean;
+/** One timer; it is its own handle (no closure per timer: a flood keeps 200,000 of them). */
+class Timer implements TimerHandle {
+  cancelled = false;
+  constructor(
+    readonly at: number,
+    readonly seq: number,
+    readonly fn: () => void,
+    private readonly clock: VirtualClock,
+  ) {}
+
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.clock.cancelled();
+  }
 }
 
 function before(a: Timer, b: Timer): boolean {
@@ -24,18 +34,16 @@ export class VirtualClock implements Clock {
   }
 
   setTimer(ms: number, fn: () => void): TimerHandle {
-    const timer: Timer = { at: this.t + Math.max(0, ms), seq: this.seq++, fn, cancelled: false };
+    const timer = new Timer(this.t + Math.max(0, ms), this.seq++, fn, this);
     this.push(timer);
     this.live++;
-    return {
-      cancel: () => {
-        if (!timer.cancelled) {
-          timer.cancelled = true;
-          this.live--;
-          this.compactIfSparse();
-        }
-      },
-    };
+    return timer;
+  }
+
+  /** Called by a timer cancelled before it ran. */
+  cancelled(): void {
+    this.live--;
+    this.compactIfSparse();
   }
 
   /** Time of the next live timer, or undefined. */

@@ -27,6 +27,7 @@ import { HARNESS_VERSION } from "./version.ts";
 import type { LoadError } from "./yaml/locate.ts";
 
 export const BUNDLED_SCENARIOS = new URL("../scenarios/", import.meta.url);
+import { capResult } from "./result-cap.ts";
 
 export interface RunOptions {
   paths: string[];
@@ -106,7 +107,8 @@ export async function run(opts: RunOptions): Promise<RunReport> {
     const set = expectations.get(target.name);
     const summary: TargetSummary = { name: target.name, version: "", stats: emptyStats(), profile, levels: emptyLevelStats(), ...(set && { expectations: set.file }) };
     summaries.push(summary);
-    const finish = async (r: ScenarioResult) => {
+    const finish = async (full: ScenarioResult) => {
+      const r = capResult(full); // bounded report data per scenario (simulator/result-cap.ts)
       r.counted = r.level ? counts.includes(r.level) : true;
       results.push(r);
       summary.stats[r.verdict]++;

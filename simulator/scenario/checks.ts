@@ -8,6 +8,7 @@ import type { IqOutcome, PushRecord } from "../target.ts";
 import { XMPP_NS } from "../protocol/ns.ts";
 import { pushNode } from "../protocol/push-form.ts";
 import { parseXml } from "../protocol/xml.ts";
+import { parseRawXml } from "./raw-xml.ts";
 import { formatMs } from "./duration.ts";
 import { ScenarioError } from "./errors.ts";
 import type { StepArgs } from "./model.ts";
@@ -137,8 +138,12 @@ const stanza: CheckAction<IqOutcome | null> = {
   expectationKeys: ["expect"],
   observe: async (ctx, [a]) => {
     const p = persona(ctx, a!.persona);
-    const el = parseXml(resolveVars(ctx, a!.xml as string));
-    if (!el) throw new ScenarioError(`stanza: not well-formed XML: ${String(a!.xml)}`);
+    let el: Element;
+    try {
+      el = parseRawXml(resolveVars(ctx, a!.xml as string)); // bounded: size limit first, linear parse
+    } catch (e) {
+      throw new ScenarioError(`stanza: not usable XML: ${(e as Error).message}`);
+    }
     if (el.name === "iq" && (el.attrs.type === "get" || el.attrs.type === "set")) return p.iq(el, IQ_TIMEOUT_MS);
     await p.send(el);
     return null;

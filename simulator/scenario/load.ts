@@ -1,6 +1,6 @@
 // YAML scenario files → validated Scenario objects. Every problem comes back as file:line:col with
 // what was expected; a broken document never stops the others from loading.
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { Ajv } from "ajv";
 import { isMap, LineCounter, parseAllDocuments, type Document } from "yaml";
 import { explainSchemaErrors, locOf } from "../yaml/locate.ts";
@@ -10,6 +10,7 @@ import type { BrokenScenario, LoadError, Loaded, Scenario, Step, StepArgs } from
 import { checkSemantics } from "./semantics.ts";
 import { SCENARIO_SCHEMA } from "./schema.ts";
 import { ruleMap } from "../rules-catalog.ts";
+import { documentProblem, explainYamlError, invalidUtf8, lineColOfByte, sizeProblem } from "./file-limits.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const schema = SCENARIO_SCHEMA as any;
@@ -33,13 +34,23 @@ export function scenarioKey(file: string, name?: string): string {
 }
 
 export function loadScenarioFile(path: string, displayPath = path): Loaded[] {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, "utf8");
+    // Size first, from the file system: a 10 MB file is refused without reading it.
+    const tooBig = sizeProblem(statSync(path).size);
+    if (tooBig) return [brokenWhole(displayPath, "", tooBig)];
+    bytes = readFileSync(path);
   } catch (e) {
     return [brokenWhole(displayPath, "", `cannot read file: ${(e as Error).message}`)];
   }
-  return loadScenarioText(text, displayPath);
+  const tooBig = sizeProblem(bytes.length); // it may have grown since
+  if (tooBig) return [brokenWhole(displayPath, "", tooBig)];
+  const bad = invalidUtf8(bytes);
+  if (bad >= 0) {
+    const at = lineColOfByte(bytes, bad);
+    return [brokenWhole(displayPath, "", `not UTF-8: byte 0x${bytes[bad]!.toString(16).padStart(2, "0")} at byte offset ${bad} (scenario files must be UTF-8)`, at)];
+  }
+  return loadScenarioText(bytes.toString("utf8").replace(/^\uFEFF/, ""), displayPath);
 }
 
 function brokenWhole(file: string, source: string, message: string, loc?: Partial<SourceLocation>): Loaded {
@@ -50,6 +61,8 @@ function brokenWhole(file: string, source: string, message: string, loc?: Partia
 }
 
 export function loadScenarioText(text: string, file: string): Loaded[] {
+  const tooBig = sizeProblem(Buffer.byteLength(text, "utf8"));
+  if (tooBig) return [brokenWhole(file, "", tooBig)];
   const lc = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const list = Array.isArray(docs) ? docs : [];
@@ -63,6 +76,13 @@ export function loadScenarioText(text: string, file: string): Loaded[] {
     if (doc.contents === null && doc.errors.length === 0) return; // empty document (trailing ---)
     const source = doc.range ? text.slice(doc.range[0], doc.range[2]).replace(/^---\s*\n/, "") : text;
     const fallbackName = list.length > 1 ? `${file} (document ${i + 1})` : file;
+    for (const e of doc.errors) e.message = explainYamlError(e.message);
+    // Aliases and nesting are checked before anything expands or recurses into the document.
+    const problem = doc.errors.length === 0 ? documentProblem(doc) : undefined;
+    if (problem) {
+      out.push(brokenWhole(file, source, problem.message, at(problem.offset)));
+      return;
+    }
     out.push(loadDocument(doc, source, file, fallbackName, at, list.length > 1));
   });
   if (out.length === 0) out.push(brokenWhole(file, text, "no scenario in this file"));

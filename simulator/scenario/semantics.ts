@@ -4,6 +4,7 @@ import { effectiveOptions, ScenarioOptionError } from "../options.ts";
 import type { RuleInfo, SourceLocation } from "../results.ts";
 import { parseDuration } from "./duration.ts";
 import type { LoadError, Scenario } from "./model.ts";
+import { rawXmlProblem } from "./raw-xml.ts";
 
 /** Which argument names a persona: `from` only for send (app: { from: spoofed } is not one). */
 const personaKeys = (action: string): string[] => (action === "send" ? ["from"] : ["persona"]);
@@ -55,6 +56,10 @@ export function checkSemantics(s: Scenario, nodeAt: (p: (string | number)[]) => 
       err([...path, "nodes"], `expect-pushes: ${args.nodes.length} nodes listed but count is ${args.count}`);
     if (step.action === "app" && Array.isArray(args.pushes) && (args.pushes[0] as number) > (args.pushes[1] as number))
       err([...path, "pushes"], "pushes: [first, last] with first ≤ last");
+    // Raw XML is parsed here too, with run's parser and limits: validate must not pass what run breaks on.
+    const rawXml = step.action === "stanza" ? args.xml : step.action === "send" ? args.payload : undefined;
+    const xmlProblem = typeof rawXml === "string" ? rawXmlProblem(rawXml, step.action === "stanza" ? "element" : "fragment") : undefined;
+    if (xmlProblem) err([...path, step.action === "stanza" ? "xml" : "payload"], `${step.action === "stanza" ? "xml" : "payload"}: not usable XML: ${xmlProblem}`);
   }
   return errors;
 }

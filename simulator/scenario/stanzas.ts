@@ -1,7 +1,7 @@
 // The stanzas personas send, built from step arguments (what real clients put on the wire).
 import { xml, type Element } from "@xmpp/xml";
 import { XMPP_NS as NS } from "../protocol/ns.ts";
-import { parseXml } from "../protocol/xml.ts";
+import { parseRawFragment } from "./raw-xml.ts";
 import { ScenarioError } from "./errors.ts";
 
 /** A data form written out in full: FORM_TYPE is whatever the fields say (maybe none). */
@@ -125,9 +125,13 @@ export function message(a: MessageArgs, id: string): Element {
   if (hint !== "none") m.append(xml(hint, { xmlns: NS.hints }));
   if (a.private) m.append(xml("private", { xmlns: NS.carbons }));
   if (a.payload) {
-    const wrap = parseXml(`<wrap>${a.payload}</wrap>`);
-    if (!wrap) throw new ScenarioError(`payload is not well-formed XML: ${a.payload}`);
-    m.append(...wrap.getChildElements());
+    let children;
+    try {
+      children = parseRawFragment(a.payload);
+    } catch (e) {
+      throw new ScenarioError(`payload is not usable XML: ${(e as Error).message}`);
+    }
+    m.append(...children.filter((c): c is Element => typeof c !== "string"));
   }
   return m;
 }

@@ -7,6 +7,7 @@ import { XMPP_NS } from "../protocol/ns.ts";
 import { pushNode } from "../protocol/push-form.ts";
 import type { AppBehaviour, AppServerHandle, PushRecord } from "../target.ts";
 import type { Trace } from "../trace.ts";
+import { storedPush } from "../push-record.ts";
 
 /** The little of a clock the app server needs (the virtual clock provides it). */
 export interface AppClock {
@@ -28,7 +29,7 @@ export function pickBehaviour(rules: AppBehaviour[], n: number, node: string | u
 }
 
 /** The reply stanza for a push under a behaviour, or null for silence. */
-export function replyFor(push: Element, rule: AppBehaviour | undefined, selfJid: string): Element | null {
+export function replyFor(push: Pick<Element, "attrs">, rule: AppBehaviour | undefined, selfJid: string): Element | null {
   const reply = rule?.reply ?? "result";
   if (reply === "silence") return null;
   const from = rule?.from === "spoofed" ? `spoofed.${selfJid}` : selfJid;
@@ -60,17 +61,21 @@ export class SimAppServer implements AppServerHandle {
   /** A stanza from the server. */
   receive(el: Element): void {
     const node = pushNode(el);
-    const xmlText = el.toString();
-    this.pushes.push({ t: this.clock.now(), id: el.attrs.id ?? "", from: el.attrs.from ?? "", to: el.attrs.to ?? "", node, xml: xmlText, el });
+    const record = storedPush(this.clock.now(), el, node);
+    const xmlText = record.xml;
+    this.pushes.push(record);
     this.trace.add("push", this.name, { text: `push #${this.pushes.length} to node ${node ?? "(none)"}`, xml: xmlText });
     const rule = pickBehaviour(this.rules, this.pushes.length, node);
-    const reply = replyFor(el, rule, this.jid);
-    if (!reply) {
+    if ((rule?.reply ?? "result") === "silence") {
       this.trace.add("app-reply", this.name, { text: "no answer (silence)" });
       return;
     }
+    // The reply is built when it is due: a flood keeps 100,000 of these timers at once, and each
+    // should hold two strings, not a stanza.
+    const { id, from } = el.attrs;
     this.clock.setTimer(APP_REPLY_LATENCY_MS + (rule?.delayMs ?? 0), () => {
-      this.trace.add("app-reply", this.name, { text: `answered ${reply.attrs.type}`, xml: reply.toString() });
+      const reply = replyFor({ attrs: { id, from } }, rule, this.jid)!;
+      this.trace.add("app-reply", this.name, { text: `answered ${reply.attrs.type}`, xml: () => reply.toString() });
       this.answer(reply);
     });
   }

@@ -30,7 +30,7 @@ export function canConnect(port: number): Promise<boolean> {
           s.destroy();
           resolve(true);
         });
-        s.once("error", () => resolve(false));
+        s.on("error", () => resolve(false)); // on, not once: a second error must not be unhandled
       }),
   );
 }

@@ -9,11 +9,13 @@ import type { AppBehaviour, AppServerHandle, PushRecord } from "../target.ts";
 import type { Trace } from "../trace.ts";
 import { ComponentLink } from "./component-link.ts";
 import { within } from "./bounded.ts";
+import { storedPush } from "../push-record.ts";
 import { wireLog } from "./log.ts";
 
 const log = wireLog("app-server");
 /** A delayed answer never waits longer than the scenario time limit (3 min). */
 const MAX_REPLY_DELAY_MS = 180_000;
+const NS_PING = "urn:xmpp:ping"; // XEP-0199
 
 function bare(jid: string | undefined): string {
   return (jid ?? "").split("/")[0]!.toLowerCase();
@@ -49,7 +51,7 @@ export class WireAppServer implements AppServerHandle {
   /** Called by the gateway for every push addressed to this app. */
   onPush(el: Element, publish: Element): void {
     const node = publish.attrs.node;
-    const rec: PushRecord = { t: this.now(), id: el.attrs.id ?? "", from: el.attrs.from ?? "", to: el.attrs.to ?? "", node, xml: el.toString(), el };
+    const rec: PushRecord = storedPush(this.now(), el, node);
     this.pushes.push(rec);
     const n = this.pushes.length;
     const body = summaryFields(el).get("last-message-body");
@@ -124,6 +126,14 @@ export class AppGateway {
   async send(el: Element): Promise<void> {
     if (!this.link) throw new Error(`component ${this.domain} was never started`);
     await this.link.send(el);
+  }
+
+  /**
+   * XEP-0199 ping from the component to a server host; resolves on any answer (result or error:
+   * both prove the server is processing stanzas), rejects after timeoutMs.
+   */
+  async ping(host: string, timeoutMs: number): Promise<void> {
+    await this.request(xml("iq", { type: "get", to: host, from: this.domain }, xml("ping", { xmlns: NS_PING })), timeoutMs);
   }
 
   /** A new app for a session: its JID is name.tag@domain. */

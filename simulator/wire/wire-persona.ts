@@ -9,6 +9,7 @@ import { delay, pollUntil, within, WireTimeout } from "./bounded.ts";
 import { summarize } from "./stanza-summary.ts";
 import { errorOf } from "../protocol/stanza-error.ts";
 import { wireLog } from "./log.ts";
+import { describeSocketError, guardXmppSockets } from "./socket-errors.ts";
 import type { SessionState } from "./wire-server.ts";
 import { applyClientTls, type ClientTls } from "./client-tls.ts";
 import { ignoreDataAfterStreamEnd } from "./late-data.ts";
@@ -108,7 +109,7 @@ export class WirePersona implements PersonaHandle {
       await within(xmpp.start(), CONNECT_TIMEOUT_MS, `${this.name}: connecting to ${this.init.service}`);
     } catch (e) {
       xmpp.socket?.destroy();
-      throw new Error(`${this.name} could not connect as ${this.bareJid}: ${this.lastError || (e as Error).message}`);
+      throw new Error(`${this.name} could not connect as ${this.bareJid}: ${this.lastError || describeSocketError(e, this.init.service.replace(/^xmpps?:\/\//, ""))}`);
     }
     // 'online' comes at resource binding; <enable/> is answered right after.
     if (opts.sm && !(await pollUntil(() => this.counter.active, CONNECT_TIMEOUT_MS))) {
@@ -143,6 +144,8 @@ export class WirePersona implements PersonaHandle {
     ignoreDataAfterStreamEnd(xmpp, this.name);
     if (this.init.tls) applyClientTls(xmpp, this.init.tls, domain);
     this.xmpp = xmpp;
+    const address = service.replace(/^xmpps?:\/\//, "");
+    guardXmppSockets(xmpp, `${this.name} (${address})`, (message) => (this.lastError = message));
 
     // Runs before xmpp.js's own listeners, so our count is current before anything answers.
     xmpp.prependListener("element", (el: Element) => this.onElement(el, sm));
@@ -150,7 +153,7 @@ export class WirePersona implements PersonaHandle {
     // on loopback, which skews every timing the scenarios measure.
     xmpp.on("connect", () => xmpp.socket?.setNoDelay?.(true));
     xmpp.on("error", (err: Error & { condition?: string }) => {
-      this.lastError = err.message || String(err);
+      this.lastError = describeSocketError(err, address);
       if (err.name === "StreamError" && err.condition) this.streamError = err.condition;
       log.debug({ persona: this.name, err: this.lastError }, "client error");
     });
@@ -253,6 +256,15 @@ export class WirePersona implements PersonaHandle {
     await this.untilServerSees(resource, (s) => s === "none", "ended the session");
   }
 
+  /** Drops the link without any exchange: for a server that is dead or not answering. */
+  abandon(): void {
+    const xmpp = this.xmpp;
+    if (!xmpp) return;
+    this.leaving = true;
+    xmpp.reconnect.stop();
+    xmpp.socket?.destroy();
+  }
+
   private get resource(): string {
     return this.xmpp?.jid?.resource || this.init.spec.resource;
   }
@@ -321,7 +333,7 @@ export class WirePersona implements PersonaHandle {
       return resumed;
     } catch (e) {
       xmpp.socket?.destroy();
-      throw new Error(`${this.name} could not resume: ${this.lastError || (e as Error).message}`);
+      throw new Error(`${this.name} could not resume: ${this.lastError || describeSocketError(e, this.init.service.replace(/^xmpps?:\/\//, ""))}`);
     } finally {
       sm.removeListener("resumed", onResumed);
       xmpp.removeListener("online", onOnline);

@@ -46,6 +46,8 @@ export class WireSession implements TargetSession {
   private readonly unsubscribe: (() => void)[] = [];
   private claimed: string[] = []; // local parts taken from deps.accounts
   private closed = false;
+  /** Aborted on close: a sleep or wait still running (after the scenario limit) ends at once. */
+  private readonly closing = new AbortController();
 
   constructor(
     private readonly world: WorldSpec,
@@ -155,18 +157,20 @@ export class WireSession implements TargetSession {
   }
 
   private assertServerAlive(): void {
+    if (this.closed) throw new Error("session closed (scenario time limit or run stopped)");
     if (!this.deps.server.running) throw new Error(this.deps.server.deathNote());
   }
 
   async sleep(ms: number): Promise<void> {
     this.assertServerAlive();
-    await delay(ms);
+    // Chunked (any length behaves as written) and bounded by the scenario limit, which closes us.
+    await delay(ms, this.closing.signal);
     this.assertServerAlive();
   }
 
   async waitFor(pred: () => boolean, ms: number): Promise<boolean> {
     this.assertServerAlive();
-    await pollUntil(() => pred() || !this.deps.server.running, ms);
+    await pollUntil(() => pred() || !this.deps.server.running, ms, 10, this.closing.signal);
     if (pred()) return true;
     this.assertServerAlive(); // a dead server is an error, not a quiet "false"
     return false;
@@ -175,6 +179,7 @@ export class WireSession implements TargetSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.closing.abort();
     try {
       await this.cleanUp();
     } finally {
@@ -184,7 +189,9 @@ export class WireSession implements TargetSession {
 
   private async cleanUp(): Promise<void> {
     const { server, gateway, probe, host } = this.deps;
-    await Promise.allSettled([...this.personas.values()].map((p) => p.disconnect()));
+    // A dead or silent server will not answer a stream close: do not wait for it per persona.
+    if (!server.running) for (const p of this.personas.values()) p.abandon();
+    else await Promise.allSettled([...this.personas.values()].map((p) => p.disconnect()));
     for (const off of this.unsubscribe) off();
     for (const a of this.apps.values()) gateway.remove(a);
     if (this.deps.accounts) return this.deps.accounts.release(this.claimed);

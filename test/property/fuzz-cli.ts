@@ -1,24 +1,31 @@
 // npm run fuzz [-- --runs N --seed S]: many schedules; on a violation prints the shrunk schedule as
-// a YAML scenario and exits 1.
+// a YAML scenario and exits 1. Exit 2: bad arguments; 3: the harness itself failed.
 import { checkSchedules } from "./check.ts";
+import { FUZZ_USAGE, FuzzArgError, parseFuzzArgs } from "./fuzz-args.ts";
 
-function arg(name: string): number | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return undefined;
-  const n = Number(process.argv[i + 1]);
-  if (!Number.isInteger(n)) {
-    console.error(`--${name} needs a whole number`);
-    process.exit(2);
-  }
-  return n;
+let args;
+try {
+  args = parseFuzzArgs(process.argv.slice(2));
+} catch (e) {
+  if (!(e instanceof FuzzArgError)) throw e;
+  console.error(`fuzz: ${e.message}\n\n${FUZZ_USAGE}`);
+  process.exit(2);
 }
-
-const runs = arg("runs") ?? 50_000;
-const seed = arg("seed");
+if (args.help) {
+  console.log(FUZZ_USAGE);
+  process.exit(0);
+}
+const { runs, seed } = args;
 const t0 = performance.now();
 const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)}s`;
 console.log(`fuzz: ${runs} schedules${seed !== undefined ? `, seed ${seed}` : ""}`);
-const out = await checkSchedules({ runs, seed, progressEvery: Math.max(1000, Math.floor(runs / 20)), onProgress: (n) => console.log(`  ${n}/${runs} schedules, ${elapsed()}`) });
+let out;
+try {
+  out = await checkSchedules({ runs, seed, progressEvery: Math.max(1000, Math.floor(runs / 20)), onProgress: (n) => console.log(`  ${n}/${runs} schedules, ${elapsed()}`) });
+} catch (e) {
+  console.error(`fuzz: the harness itself failed: ${e instanceof Error ? (e.stack ?? e.message) : JSON.stringify(e)}`);
+  process.exit(3);
+}
 if (out.failed) {
   console.log(`\nFAILED after ${out.runs} schedule(s) (seed ${out.seed}, ${elapsed()}): ${out.message}\n`);
   console.log("--- shrunk schedule as a scenario ---");

@@ -69,7 +69,7 @@ export class SimPersona implements PersonaHandle {
   async iq(el: Element, timeoutMs: number): Promise<IqOutcome> {
     const s = this.live("send an iq");
     const id = (el.attrs.id ??= `${this.name}-iq${++this.iqSeq}`);
-    this.trace.add("out", this.name, { xml: el.toString() });
+    this.trace.add("out", this.name, { xml: () => el.toString() });
     this.server().fromClient(s, el);
     this.clock.advanceTo(this.clock.now() + timeoutMs, () => this.replies.has(id));
     const reply = this.replies.get(id);
@@ -81,7 +81,7 @@ export class SimPersona implements PersonaHandle {
 
   async send(el: Element): Promise<void> {
     const s = this.live("send");
-    this.trace.add("out", this.name, { xml: el.toString() });
+    this.trace.add("out", this.name, { xml: () => el.toString() });
     this.server().fromClient(s, el);
   }
 

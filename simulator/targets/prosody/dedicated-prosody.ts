@@ -31,6 +31,7 @@ export class DedicatedProsody {
       await server.ensureHost(host);
       await gateway.start();
       await control.start();
+      server.watchLiveness((h, ms) => gateway.ping(h, ms));
     } catch (e) {
       await d.stop();
       throw e;

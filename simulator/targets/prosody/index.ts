@@ -102,8 +102,10 @@ export class ProsodyTarget implements Target {
     const server = await ProsodyServer.start({ ...this.opts.server, hosts: [...this.prepared.values()] });
     this.server = server;
     try {
-      this.gateway = new AppGateway(server.pushDomain, server.pushSecret, server.componentPort);
-      await this.gateway.start();
+      const gateway = new AppGateway(server.pushDomain, server.pushSecret, server.componentPort);
+      this.gateway = gateway;
+      await gateway.start();
+      server.watchLiveness((host, ms) => gateway.ping(host, ms));
       if (this.opts.controls !== false) {
         this.control = new ControlClient(server.controlDomain, server.controlSecret, server.componentPort);
         await this.control.start();

@@ -7,14 +7,16 @@ import { randomBytes } from "node:crypto";
 import { layoutIn, writeConfig, type ConfigInput, type ProsodyExtras, type ProsodyLayout } from "./prosody-config.ts";
 import { hostFor, type HostSpec } from "./option-hosts.ts";
 import { freePorts } from "../../wire/ports.ts";
-import { ProsodyProcess } from "./prosody-process.ts";
+import { PortTakenError, ProsodyProcess } from "./prosody-process.ts";
 import { createAccount, deleteAccount } from "./accounts.ts";
 import { pollUntil } from "../../wire/bounded.ts";
 import { wireLog } from "../../wire/log.ts";
+import { Liveness } from "../../wire/liveness.ts";
 import type { WireServer } from "../../wire/wire-server.ts";
 
 const log = wireLog("prosody-server");
 export const HOST_READY_TIMEOUT_MS = 5_000;
+const PORT_ATTEMPTS = 3;
 
 export interface ProsodyServerOptions {
   hosts?: HostSpec[]; // declared up front (no reload needed for these)
@@ -34,6 +36,7 @@ export class ProsodyServer implements WireServer {
   private readonly hosts = new Map<string, HostSpec>();
   private hostChange: Promise<void> = Promise.resolve();
   private proc?: ProsodyProcess;
+  private liveness?: Liveness;
   /** Wipes the temp dir if Node exits without stop() (Ctrl-C, crash); removed by stop(). */
   private readonly exitCleanup = () => this.removeDir();
 
@@ -52,7 +55,19 @@ export class ProsodyServer implements WireServer {
   /** The direct-TLS client port, when opts.extras.tls.directTls asked for one. */
   directTlsPort?: number;
 
+  /** Starts a server; when another program takes one of its ports first, tries fresh ports. */
   static async start(opts: ProsodyServerOptions = {}): Promise<ProsodyServer> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ProsodyServer.startOnce(opts);
+      } catch (e) {
+        if (!(e instanceof PortTakenError) || attempt >= PORT_ATTEMPTS) throw e;
+        log.warn({ err: e.message, attempt }, "port taken before Prosody bound it; trying other ports");
+      }
+    }
+  }
+
+  private static async startOnce(opts: ProsodyServerOptions): Promise<ProsodyServer> {
     const dir = mkdtempSync(join(tmpdir(), "pushlab-prosody-"));
     const [c2s, comp, direct] = await freePorts(opts.extras?.tls?.directTls ? 3 : 2);
     const server = new ProsodyServer(layoutIn(dir), c2s!, comp!, opts);
@@ -60,7 +75,7 @@ export class ProsodyServer implements WireServer {
     if (!opts.keepDir) process.once("exit", server.exitCleanup);
     try {
       server.write();
-      server.proc = await ProsodyProcess.start(server.layout.configFile, server.layout.logFile, server.ports);
+      server.proc = await ProsodyProcess.start(server.layout.configFile, server.layout.logFile, server.ports, undefined, server.watchDirs);
     } catch (e) {
       process.removeListener("exit", server.exitCleanup);
       server.removeDir();
@@ -74,13 +89,33 @@ export class ProsodyServer implements WireServer {
     return this.proc?.pid ?? -1;
   }
 
+  /** What the watchdog removes if the harness dies without stopping us. */
+  private get watchDirs(): string[] {
+    return this.opts.keepDir ? [] : [this.layout.dir];
+  }
+
+  /** False once the process died or stopped answering pings (see watchLiveness). */
   get running(): boolean {
-    return !!this.proc?.running;
+    return !!this.proc?.running && (this.liveness?.answering ?? true);
   }
 
   /** Why the server is not running (for error messages). */
   deathNote(): string {
-    return this.proc ? `Prosody (PID ${this.pid}) is not running: ${this.proc.tail(5)}` : "Prosody was never started";
+    if (!this.proc) return "Prosody was never started";
+    if (this.proc.running && this.liveness && !this.liveness.answering) return `Prosody (PID ${this.pid}) ${this.liveness.silenceNote()}`;
+    return `Prosody (PID ${this.pid}) is not running: ${this.proc.tail(5)}`;
+  }
+
+  /** The VirtualHost every server has (default options): what liveness pings go to. */
+  get baseHost(): string {
+    return this.hosts.keys().next().value!;
+  }
+
+  /** Pings the server through a component every second; silence makes it "not running". */
+  watchLiveness(ping: (host: string, timeoutMs: number) => Promise<void>): void {
+    this.liveness?.stop();
+    this.liveness = new Liveness(`Prosody (PID ${this.pid})`, (ms) => ping(this.baseHost, ms));
+    this.liveness.start();
   }
 
   private get ports(): number[] {
@@ -143,7 +178,7 @@ export class ProsodyServer implements WireServer {
     await old?.stop();
     if (old?.running) throw new Error(`Prosody (PID ${old.pid}) did not stop for the restart`);
     for (const host of this.hosts.keys()) rmSync(join(this.layout.readyDir, host), { force: true });
-    this.proc = await ProsodyProcess.start(this.layout.configFile, this.layout.logFile, this.ports);
+    this.proc = await ProsodyProcess.start(this.layout.configFile, this.layout.logFile, this.ports, undefined, this.watchDirs);
     const allReady = () => [...this.hosts.keys()].every((h) => this.isReady(h));
     const ok = await pollUntil(() => allReady() || !this.running, HOST_READY_TIMEOUT_MS);
     if (!this.running) throw new Error(this.deathNote());
@@ -161,6 +196,7 @@ export class ProsodyServer implements WireServer {
 
   /** Stops the process by PID (bounded) and wipes the temp dir with all data. */
   async stop(): Promise<void> {
+    this.liveness?.stop();
     await this.proc?.stop();
     process.removeListener("exit", this.exitCleanup);
     if (!this.opts.keepDir) this.removeDir();
