@@ -106,7 +106,9 @@ export async function run(opts: RunOptions): Promise<RunReport> {
     const set = expectations.get(target.name);
     const summary: TargetSummary = { name: target.name, version: "", stats: emptyStats(), profile, levels: emptyLevelStats(), ...(set && { expectations: set.file }) };
     summaries.push(summary);
+    const began = performance.now(); // the target's wall time: its scenarios run in parallel
     const finish = async (r: ScenarioResult) => {
+      summary.durationMs = performance.now() - began;
       r.counted = r.level ? counts.includes(r.level) : true;
       results.push(r);
       summary.stats[r.verdict]++;
