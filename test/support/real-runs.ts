@@ -2,7 +2,7 @@
 // ejabberd where installed), the bundled scenarios plus scenarios that fail on purpose
 // (test/fixtures/report-failures) and, for Prosody, an expectation file with one stale
 // declaration. What the reports are tested on is then what a maintainer gets, not a made-up report.
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConsoleReporter } from "../../reports/console.ts";
@@ -60,3 +60,10 @@ export async function realRun(opts: { targets: string[]; paths: string[]; expect
 }
 
 export const OUT_DIR = fileURLToPath(new URL("../../reports/out/", import.meta.url));
+
+/** A folder for a generated expectation file inside the project (reports/out/real-runs/NAME, git-ignored), so the reports cite it by a short path. */
+export function expectationsDir(name: string): string {
+  const dir = join(OUT_DIR, "real-runs", name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
