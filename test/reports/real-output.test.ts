@@ -1,8 +1,11 @@
-// The JUnit file of a real run, read the way CI reads it: through xml2js (dorny/test-reporter's
-// parser) and xml-js (mikepenz/action-junit-report's), then checked for what a maintainer sees —
-// pass counts that leave deviations out, one annotation per target at the failing step's line,
-// rule families as groups, the target's wall time. Each check is also shown to go red on a JUnit
-// file broken the way the old one was.
+// Reports of real runs (the runner on the engine, and on Prosody where installed, with scenarios
+// that fail on purpose and a stale declaration), read the way their readers read them:
+// - the JUnit file through xml2js (dorny/test-reporter's parser) and xml-js
+//   (mikepenz/action-junit-report's): pass counts that leave deviations out, one annotation per
+//   target at the failing step's line, rule families as groups, the target's wall time; each check
+//   is also shown to go red on a JUnit file broken the way the old one was;
+// - the console output: the true push count, stanzas pretty-printed and cut, the field difference
+//   first, no negative offsets, every declared deviation with expected vs observed.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -70,6 +73,29 @@ describe("JUnit of a real engine run, as CI tools read it", () => {
     expect(xml).toContain(`type="${INFORMATIONAL_TYPE}" message="informational failed, not counted: level hardening is outside engine&apos;s profile`);
   });
 
+  it("prints the console failure of a flood with the true push count, in a few short lines", () => {
+    const text = runResult.console;
+    const block = text.slice(text.indexOf("failed engine › R-OFFLINE 25 offline messages"));
+    const lines = block.slice(0, block.indexOf("\n\n")).split("\n");
+    expect(lines[2]).toBe("   [push-count] expected at most 1 push(es) to push within 3s, got 25");
+    expect(lines[4]).toBe("     actual:   25 pushes in the window:");
+    expect(lines[5]).toMatch(/^ {17}\+\d+ ms (to \d+ ms )?25× node=n1 message-count="1" last-message-body="New Message!"$/);
+    expect(lines).toHaveLength(7); // head, file, finding, expected, actual, the pushes, where
+    expect(text).not.toContain("+-");
+    expect(text).not.toMatch(/<iq [^\n]*<pubsub/); // no stanza on one long line
+    expect(Math.max(...text.split("\n").map((l) => l.length))).toBeLessThanOrEqual(320);
+  });
+
+  it("prints a push-content failure with the field difference first, then the push pretty-printed", () => {
+    const text = runResult.console;
+    const block = text.slice(text.indexOf("[push-content]"));
+    const lines = block.split("\n");
+    expect(lines[1]).toBe('     last-message-body: expected "a body nobody sends", got "hello offline alice"');
+    expect(lines[2]).toBe("     the push:");
+    expect(lines[3]).toMatch(/^ {7}<iq [^>]*>$/);
+    expect(lines.slice(3, 20).join("\n")).toContain('<field var="last-message-body"><value>hello offline alice</value></field>');
+  });
+
   it("catches the old JUnit's faults (the checks can fail)", async () => {
     // Suite time as the sum of the scenarios' times, and the target missing from the test names.
     const sum = runResult.report.scenarios.reduce((n, s) => n + s.durationMs, 0) + 5_000;
@@ -92,7 +118,7 @@ describeWithServer("JUnit of a real engine + Prosody run with declared deviation
     runResult = await realRun({
       targets: ["engine", "prosody"],
       paths: ["scenarios/registration", "scenarios/content", FAILURE_FIXTURES],
-      expectations: { prosody: staleProsodyExpectations(expectationsDir("junit-ci")) },
+      expectations: { prosody: staleProsodyExpectations(expectationsDir("real-output")) },
       reportDir: dir,
     });
     xml = readFileSync(runResult.files.junit, "utf8");
@@ -129,6 +155,18 @@ describeWithServer("JUnit of a real engine + Prosody run with declared deviation
     expect(dorny.suites.find((s) => s.name === "prosody")!.timeMs).toBeCloseTo(t.durationMs!, 0);
     expect(t.durationMs!).toBeLessThan(sum);
     expect(t.durationMs!).toBeLessThanOrEqual(runResult.report.durationMs);
+  });
+
+  it("prints every declared deviation in the console with expected vs observed", () => {
+    const text = runResult.console;
+    const deviations = runResult.report.scenarios.filter((s) => s.verdict === "deviation");
+    expect(text).toContain(`Declared deviations (${deviations.length}): what the target does instead, as its expectation file declares\n`);
+    const call = deviations.find((s) => s.key === "content/R-PRIVACY-ENC-call")!;
+    const head = `  ≈ prosody › ${call.name} (step 6): ${call.deviations![0]!.reason}\n`;
+    expect(text).toContain(head);
+    const next = text.slice(text.indexOf(head) + head.length).split("\n")[0]!;
+    expect(next).toMatch(/^ {6}expected count: 1, within: "2s", match\.body: "New Message!" · observed 1 push: node=n1 message-count="1" .*last-message-body=""$/);
+    for (const d of deviations) expect(text).toContain(`≈ prosody › ${d.name}`);
   });
 
   it("annotates the stale declaration and the failures of both targets apart", () => {
