@@ -5,7 +5,6 @@ import { LEVEL_TITLE, LEVELS, PROFILE_LEVELS, VERDICTS, emptyStats, tally } from
 import type { Reporter, RunBeginInfo } from "../simulator/reporter.ts";
 import { formatFinding, type FindingTextOptions } from "./findings.ts";
 import { deviationLine } from "./deviation-text.ts";
-import { clipWidth } from "./stanza-text.ts";
 
 export type ProgressStyle = "dots" | "counter" | "none";
 
@@ -126,7 +125,8 @@ export class ConsoleReporter implements Reporter {
       const steps = evidence.filter((d) => d.step !== undefined).map((d) => d.step! + 1);
       const where = steps.length ? ` (step ${steps.join(", ")})` : "";
       const reason = evidence.length ? [...new Set(evidence.map((d) => d.reason))].join("; ") : (s.deviation ?? "(no reason given)");
-      lines.push(`  ${this.paint(COLOR.deviation, "≈")} ${visible(clipWidth(`${s.target} › ${s.name}${where}: ${reason}`, 220))}`);
+      // The reason whole (people wrote it to be read); the evidence line is cut to size.
+      lines.push(`  ${this.paint(COLOR.deviation, "≈")} ${visible(`${s.target} › ${s.name}${where}: ${reason}`)}`);
       if (evidence[0]) lines.push(`      ${visible(deviationLine(evidence[0]))}`);
     }
     if (deviations.length > max) lines.push(`  … and ${deviations.length - max} more; see the report files.`);

@@ -41,8 +41,11 @@ export function observedInline(text: string, width = 200): string {
   if (listing) {
     const first = listing.pushes[0];
     const noun = `${listing.count} push${listing.count === 1 ? "" : "es"}`;
-    const more = listing.count > 1 ? ` (+${listing.count - 1} more)` : "";
-    return clipWidth(first ? `${noun}: ${pushSummary(first, { offset: false })}${more}` : noun, width);
+    if (!first) return noun;
+    if (listing.pushes.length === 1) return clipWidth(`${noun}: ${pushSummary(first, { offset: false })}`, width);
+    // Several: which nodes they went to (in order), then what the first carried.
+    const nodes = listing.pushes.map((p) => p.node ?? "-");
+    return clipWidth(`${noun} to nodes ${nodes.join(", ")}; the first: ${pushSummary(first, { offset: false, node: false })}`, width);
   }
   const lines = text.split("\n").filter((l) => l.trim() !== "");
   return clipWidth(lines[0] ?? "(nothing recorded)", width) + (lines.length > 1 ? ` (+${lines.length - 1} lines)` : "");

@@ -167,9 +167,15 @@ function counts(results: ScenarioResult[]) {
   };
 }
 
-/** The target's wall time; for reports from before it was recorded, the longest scenario (a lower bound, never the parallel sum). */
-function wallTime(target: TargetSummary | undefined, results: ScenarioResult[]): number {
-  return target?.durationMs ?? Math.max(0, ...results.map((r) => r.durationMs));
+/**
+ * The target's wall time. Where the runner did not record it (older reports, the receiver mode):
+ * the whole run's when it had one target, else the longest scenario (a lower bound, never the
+ * parallel sum).
+ */
+function wallTime(report: RunReport, target: TargetSummary | undefined, results: ScenarioResult[]): number {
+  if (target?.durationMs !== undefined) return target.durationMs;
+  if (report.targets.length <= 1) return report.durationMs;
+  return Math.max(0, ...results.map((r) => r.durationMs));
 }
 
 export function renderJunit(report: RunReport): string {
@@ -190,7 +196,7 @@ export function renderJunit(report: RunReport): string {
     }
     props.push(["pushlab.passed", String(c.passed)], ["pushlab.deviations", String(c.deviations)], ["pushlab.skipped", String(c.trueSkips)], ["pushlab.informational", String(c.informational)]);
     return (
-      `  <testsuite${attrs({ name, tests: c.tests, failures: c.failures, errors: c.errors, skipped: c.skipped, time: seconds(wallTime(target, results)), timestamp })}>\n` +
+      `  <testsuite${attrs({ name, tests: c.tests, failures: c.failures, errors: c.errors, skipped: c.skipped, time: seconds(wallTime(report, target, results)), timestamp })}>\n` +
       propertiesXml(props, "    ") +
       results.map((r) => testcase(r, families) + "\n").join("") +
       `  </testsuite>\n`

@@ -66,10 +66,10 @@ export function pushFormFields(xml: string): [string, string][] {
 }
 
 /** One line per push: offset, node and the form fields ("+31 ms node=n1 message-count=1 …"). */
-export function pushSummary(p: ListedPush, opts: { maxValue?: number; offset?: boolean } = {}): string {
-  const { maxValue = 40, offset = true } = opts;
+export function pushSummary(p: ListedPush, opts: { maxValue?: number; offset?: boolean; node?: boolean } = {}): string {
+  const { maxValue = 40, offset = true, node = true } = opts;
   const fields = pushFormFields(p.xml).map(([k, v]) => `${k}=${JSON.stringify(clipWidth(v, maxValue))}`);
-  const parts = [offset && p.offsetMs !== undefined ? formatOffset(p.offsetMs) : undefined, `node=${p.node ?? "-"}`, fields.length ? fields.join(" ") : "(no summary form)"];
+  const parts = [offset && p.offsetMs !== undefined ? formatOffset(p.offsetMs) : undefined, node ? `node=${p.node ?? "-"}` : undefined, fields.length ? fields.join(" ") : "(no summary form)"];
   return parts.filter(Boolean).join(" ");
 }
 

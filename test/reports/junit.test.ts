@@ -51,6 +51,16 @@ describe("renderJunit", () => {
     expect(root.attrs.time).toBe((report.durationMs / 1000).toFixed(3));
   });
 
+  it("falls back, without a recorded wall time, to the run's time (one target) or the longest scenario, never the sum", () => {
+    const r = syntheticReport(12);
+    for (const t of r.targets) delete t.durationMs;
+    const doc = parseXml(renderJunit(r));
+    const longest = Math.max(...r.scenarios.filter((s) => s.target === "prosody").map((s) => s.durationMs));
+    expect(suite("prosody", doc).attrs.time).toBe((longest / 1000).toFixed(3));
+    const one = { ...r, targets: [r.targets[1]!], scenarios: r.scenarios.filter((s) => s.target === "prosody"), durationMs: 4321 };
+    expect(suite("prosody", parseXml(renderJunit(one))).attrs.time).toBe("4.321");
+  });
+
   it("maps failed → failure with expected vs actual, broken → error, skipped → skipped", () => {
     const failed = report.scenarios.find((s) => s.target === "prosody" && s.verdict === "failed" && !s.findings[0]!.message.includes(HOSTILE_TEXT))!;
     const failure = outcome(caseOf(report, failed))!;
