@@ -82,19 +82,29 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
  * The run's state in words, never rosier than the counts: failures first, then declared
  * deviations and skips; "all passed" only when every run passed.
  */
-export function statusLine(stats: Record<Verdict, number>): { text: string; tone: "failing" | "deviating" | "passing" } {
+export function statusLine(
+  stats: Record<Verdict, number>,
+  informational: { failed: number; broken: number } = { failed: 0, broken: 0 },
+): { text: string; tone: "failing" | "deviating" | "passing" } {
   const failing = stats.failed + stats.broken;
+  const info = (n: number) => (n > 0 ? ` (${n} informational)` : "");
   const total = totalOf(stats);
   const rest = [
     stats.deviation > 0 ? plural(stats.deviation, "declared deviation") : "",
     stats.skipped > 0 ? `${stats.skipped} skipped` : "",
   ].filter(Boolean);
   if (failing > 0) {
-    const parts = [stats.failed > 0 ? `${stats.failed} failed` : "", stats.broken > 0 ? `${stats.broken} broken` : "", ...rest].filter(Boolean);
-    return { text: parts.join(" · "), tone: "failing" };
+    const parts = [stats.failed > 0 ? `${stats.failed} failed${info(informational.failed)}` : "", stats.broken > 0 ? `${stats.broken} broken${info(informational.broken)}` : "", ...rest].filter(Boolean);
+    // Red only when something counts: informational failures (outside a target's profile) do not fail the run.
+    return { text: parts.join(" · "), tone: failing > informational.failed + informational.broken ? "failing" : "deviating" };
   }
   if (rest.length > 0) return { text: `No failures · ${rest.join(" · ")}`, tone: "deviating" };
   return { text: total === 0 ? "No scenario ran" : `All ${plural(total, "scenario run")} passed`, tone: "passing" };
+}
+
+function informationalCounts(report: RunReport): { failed: number; broken: number } {
+  const n = (v: Verdict) => report.scenarios.filter((s) => s.verdict === v && s.counted === false).length;
+  return { failed: n("failed"), broken: n("broken") };
 }
 
 function totalOf(stats: Record<Verdict, number>): number {
@@ -104,7 +114,7 @@ function totalOf(stats: Record<Verdict, number>): number {
 function header(report: RunReport): Raw {
   const targets = matrixTargets(report);
   const options = Object.entries(report.options);
-  const status = statusLine(countScenarios(report));
+  const status = statusLine(countScenarios(report), informationalCounts(report));
   return html`<header class="run">
     <div class="run-title">
       <p class="eyebrow">pushlab conformance report · XEP-0357 push notifications, server side</p>
@@ -217,7 +227,7 @@ function scenariosSection(report: RunReport, matrix: Matrix): Raw {
 
 export function renderHtml(report: RunReport): string {
   const matrix = buildMatrix(report);
-  const status = statusLine(countScenarios(report)).text;
+  const status = statusLine(countScenarios(report), informationalCounts(report)).text;
   const page = html`<!doctype html>
 <html lang="en">
 <head>

@@ -99,6 +99,12 @@ describe("renderHtml", () => {
     const p = renderHtml(passing);
     expect(/<title>([^<]*)</.exec(p)![1]).toMatch(/^pushlab: No failures · 1 declared deviation · 2 skipped — /);
     expect(p).not.toMatch(/all (conforming|passed)/i);
+    // Failures outside their target's profile are named as informational and do not turn the heading red.
+    const info = syntheticReport(12);
+    for (const s of info.scenarios) if (s.verdict === "failed" || s.verdict === "broken") s.counted = false;
+    const infoPage = renderHtml(info);
+    expect(/<title>([^<]*)</.exec(infoPage)![1]).toMatch(/^pushlab: 2 failed \(2 informational\) · 1 broken \(1 informational\) · /);
+    expect(infoPage).toMatch(/<h1 class="status deviating">/);
     for (const s of passing.scenarios) s.verdict = "passed";
     expect(/<title>([^<]*)</.exec(renderHtml(passing))![1]).toMatch(/^pushlab: All 24 scenario runs passed — /);
   });
