@@ -1,9 +1,10 @@
 // Console reporter: short progress while running, then a per-target summary table, the failures
 // with their first finding, and where the report files are. Plain text unless writing to a TTY.
-import type { Finding, RunReport, ScenarioResult, Verdict } from "../simulator/results.ts";
+import type { RunReport, ScenarioResult, Verdict } from "../simulator/results.ts";
 import { LEVEL_TITLE, LEVELS, PROFILE_LEVELS, VERDICTS, emptyStats, tally } from "../simulator/results.ts";
 import type { Reporter, RunBeginInfo } from "../simulator/reporter.ts";
-import { formatFinding } from "./findings.ts";
+import { formatFinding, type FindingTextOptions } from "./findings.ts";
+import { deviationLine } from "./deviation-text.ts";
 
 export type ProgressStyle = "dots" | "counter" | "none";
 
@@ -17,12 +18,15 @@ export interface ConsoleReporterOptions {
   reportFiles?: string[];
   /** At most this many failures are listed in full; the rest are counted. */
   maxFailures?: number;
+  /** At most this many declared deviations are listed (two lines each); the rest are counted. */
+  maxDeviations?: number;
 }
 
 const DOT: Record<Verdict, string> = { passed: ".", failed: "F", deviation: "d", broken: "B", skipped: "-" };
 const COLOR: Record<Verdict, number> = { passed: 32, failed: 31, deviation: 35, broken: 33, skipped: 90 };
 const DOTS_PER_LINE = 80;
-const MAX_VALUE_LINES = 12;
+/** A failure in a CI log: five pushes, sixteen stanza lines, 160 columns; the rest is counted. */
+const CONSOLE_TEXT: FindingTextOptions = { maxPushes: 5, maxLines: 12, width: 160, stanzaLines: 16 };
 
 type Writable = NodeJS.WritableStream & { isTTY?: boolean };
 
@@ -87,6 +91,8 @@ export class ConsoleReporter implements Reporter {
     this.write("\n" + renderSummaryTable(report) + "\n");
     const levels = renderLevels(report);
     if (levels) this.write("\n" + levels + "\n");
+    const deviations = report.scenarios.filter((s) => s.verdict === "deviation");
+    if (deviations.length > 0) this.write("\n" + this.renderDeviations(deviations) + "\n");
     const problems = report.scenarios.filter((s) => s.verdict === "failed" || s.verdict === "broken");
     if (problems.length > 0) this.write("\n" + this.renderProblems(problems) + "\n");
     this.write("\n" + this.renderTotals(report) + "\n");
@@ -101,12 +107,30 @@ export class ConsoleReporter implements Reporter {
       const head = `${i + 1}) ${this.paint(COLOR[s.verdict], s.verdict)}${info} ` + visible(`${s.target} › ${s.name}` + (s.rules.length ? `  [${s.rules.join(", ")}]` : ""));
       const where = `   ${visible(s.file)}`;
       const first = s.findings[0];
-      const body = first ? "   " + visible(formatFinding(clip(first), "     ")) : "   (no finding recorded)";
+      const body = first ? "   " + visible(formatFinding(first, "     ", CONSOLE_TEXT)) : "   (no finding recorded)";
       const more = s.findings.length > 1 ? `\n     … and ${s.findings.length - 1} more finding(s)` : "";
       return `${head}\n${where}\n${body}${more}`;
     });
     if (problems.length > max) blocks.push(`… and ${problems.length - max} more; see the report files.`);
     return blocks.join("\n\n");
+  }
+
+  /** Each declared deviation in two lines: who and why, then expected vs observed. */
+  private renderDeviations(deviations: ScenarioResult[]): string {
+    const max = this.opts.maxDeviations ?? 30;
+    const head = this.paint(COLOR.deviation, `Declared deviations (${deviations.length})`) + ": what the target does instead, as its expectation file declares";
+    const lines = [head];
+    for (const s of deviations.slice(0, max)) {
+      const evidence = s.deviations ?? [];
+      const steps = evidence.filter((d) => d.step !== undefined).map((d) => d.step! + 1);
+      const where = steps.length ? ` (step ${steps.join(", ")})` : "";
+      const reason = evidence.length ? [...new Set(evidence.map((d) => d.reason))].join("; ") : (s.deviation ?? "(no reason given)");
+      // The reason whole (people wrote it to be read); the evidence line is cut to size.
+      lines.push(`  ${this.paint(COLOR.deviation, "≈")} ${visible(`${s.target} › ${s.name}${where}: ${reason}`)}`);
+      if (evidence[0]) lines.push(`      ${visible(deviationLine(evidence[0]))}`);
+    }
+    if (deviations.length > max) lines.push(`  … and ${deviations.length - max} more; see the report files.`);
+    return lines.join("\n");
   }
 
   private renderTotals(report: RunReport): string {
@@ -120,16 +144,6 @@ export class ConsoleReporter implements Reporter {
 function visible(s: string): string {
   // eslint-disable-next-line no-control-regex
   return s.replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
-
-/** Long expected/actual values (whole stanzas) are cut so one failure cannot flood a CI log. */
-function clip(f: Finding): Finding {
-  const cut = (s: string | undefined) => {
-    if (s === undefined) return s;
-    const lines = s.split("\n");
-    return lines.length > MAX_VALUE_LINES ? [...lines.slice(0, MAX_VALUE_LINES), `… (${lines.length - MAX_VALUE_LINES} more lines)`].join("\n") : s;
-  };
-  return { ...f, expected: cut(f.expected), actual: cut(f.actual) };
 }
 
 /** Per target and level: what was judged (its profile) and what is informational. */

@@ -41,7 +41,8 @@ function tokenize(xml: string): Token[] {
 }
 
 /**
- * Indents a stanza for reading: one element per line, text-only elements kept on one line.
+ * Indents a stanza for reading: one element per line, text-only elements kept on one line, and an
+ * element whose one child is text-only too (a form field with its value) on one line with it.
  * Not a validating parser: input it cannot balance (a close without an open) comes back unchanged,
  * while an unclosed element (a stream header) is fine.
  */
@@ -55,7 +56,15 @@ export function prettyXml(xml: string, indent = "  "): string {
     if (tok.kind === "open") {
       const next = tokens[i + 1];
       const after = tokens[i + 2];
-      if (next?.kind === "close") {
+      const t3 = tokens[i + 3];
+      const t4 = tokens[i + 4];
+      if (next?.kind === "open" && after?.kind === "text" && t3?.kind === "close" && t4?.kind === "close") {
+        lines.push(pad + tok.text + next.text + after.text.trim() + t3.text + t4.text);
+        i += 4;
+      } else if (next?.kind === "open" && after?.kind === "close" && t3?.kind === "close") {
+        lines.push(pad + tok.text + next.text + after.text + t3.text);
+        i += 3;
+      } else if (next?.kind === "close") {
         lines.push(pad + tok.text + next.text);
         i += 1;
       } else if (next?.kind === "text" && after?.kind === "close") {

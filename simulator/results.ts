@@ -98,6 +98,8 @@ export interface TargetSummary {
   levels?: Record<Level, Record<Verdict, number>>;
   /** The target's expectation file, when one was applied. */
   expectations?: string;
+  /** Wall time of this target's run, start to stop (its scenarios run in parallel: not their sum). */
+  durationMs?: number;
 }
 
 export interface RuleInfo {

@@ -107,7 +107,9 @@ export async function run(opts: RunOptions): Promise<RunReport> {
     const set = expectations.get(target.name);
     const summary: TargetSummary = { name: target.name, version: "", stats: emptyStats(), profile, levels: emptyLevelStats(), ...(set && { expectations: set.file }) };
     summaries.push(summary);
+    const began = performance.now(); // the target's wall time: its scenarios run in parallel
     const finish = async (full: ScenarioResult) => {
+      summary.durationMs = performance.now() - began;
       const r = capResult(full); // bounded report data per scenario (simulator/result-cap.ts)
       r.counted = r.level ? counts.includes(r.level) : true;
       results.push(r);

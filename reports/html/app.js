@@ -8,7 +8,7 @@
   var CHUNK = 100; // list rows drawn at a time; more are appended as the list scrolls
   var ORDER = ["failed", "broken", "deviation", "skipped", "passed"];
   var LABEL = { passed: "passed", failed: "failed", deviation: "deviation", broken: "broken", skipped: "skipped" };
-  var LEVEL_TITLE = { "xep-0357": "XEP-0357 conformance", reference: "agreement with the reference behaviour", hardening: "hardening" };
+  var LEVEL_TITLE = { "xep-0357": "XEP-0357 conformance", reference: "agreement with the reference behaviour", interop: "interoperability with real servers and push services", hardening: "hardening" };
   var KIND_LABEL = { step: "step", out: "sent", "in": "received", push: "push", "app-reply": "app reply", server: "server", check: "check", note: "note" };
 
   var report;
@@ -29,7 +29,12 @@
       .join("\n").toLowerCase();
     return { s: s, i: i, hay: hay };
   });
-  runs.sort(function (a, b) { return ORDER.indexOf(a.s.verdict) - ORDER.indexOf(b.s.verdict) || a.i - b.i; });
+  // Failures that count come first; an informational one (outside its target's profile) after them.
+  function rank(s) {
+    var r = ORDER.indexOf(s.verdict);
+    return s.counted === false && (s.verdict === "failed" || s.verdict === "broken") ? r + 1.5 : r;
+  }
+  runs.sort(function (a, b) { return rank(a.s) - rank(b.s) || a.i - b.i; });
 
   var $ = function (id) { return document.getElementById(id); };
   var controls = { failed: $("f-failed"), rule: $("f-rule"), target: $("f-target"), verdict: $("f-verdict"), q: $("f-q") };
@@ -63,6 +68,8 @@
     return m + ":" + ((ms % 60000) / 1000).toFixed(3).padStart(6, "0");
   }
   function formatLocation(l) { return l.file + ":" + l.line + ":" + l.col; }
+  // An offset from the scenario's start; one before it is said so, never "+-1500 ms".
+  function offset(ms) { return ms < 0 ? formatTime(-ms) + " before" : "+" + formatTime(ms); }
 
   // ---- state <-> hash: #scenario=<id>&on=<target>&rule=…&target=…&verdict=…&failed=1&q=… ----
   function readHash() {
@@ -162,7 +169,8 @@
       "data-target": s.target,
       "data-verdict": s.verdict,
     },
-      h("span", { class: "badge v-" + s.verdict }, LABEL[s.verdict]),
+      h("span", { class: "badges" }, h("span", { class: "badge v-" + s.verdict }, LABEL[s.verdict]),
+        s.counted === false && (s.verdict === "failed" || s.verdict === "broken") ? h("span", { class: "badge info", title: "outside this target's profile: it does not fail the run" }, "informational") : null),
       h("span", { class: "row-main" },
         h("span", { class: "row-name" }, s.name),
         h("span", { class: "row-meta" }, s.file + (s.rules.length ? " · " + s.rules.join(" ") : "")),
@@ -183,7 +191,10 @@
 
   // The scenario named by the hash: on the requested target, else the filtered target, else the
   // first run of that id (ids are the same on every target).
+  // With none named, the first run of the list (failures come first), so the first failure's
+  // detail is on screen without a click.
   function current() {
+    if (!state.scenario) return filtered.length ? filtered[0].s : {};
     var all = report.scenarios.filter(function (s) { return s.id === state.scenario; });
     return all.filter(function (s) { return s.target === (state.on || state.target); })[0] || all[0] || {};
   }
@@ -195,7 +206,7 @@
     if (key === detailKey) return;
     detailKey = key;
     detail.textContent = "";
-    if (!state.scenario) {
+    if (!state.scenario && !s.id) {
       detail.append(h("p", { class: "empty" }, "Select a scenario to see its timeline, pushes and findings."));
       return;
     }
@@ -206,7 +217,8 @@
     var others = report.scenarios.filter(function (o) { return o.id === s.id && o.target !== s.target; });
     var pushes = s.timeline.filter(function (e) { return e.kind === "push"; });
     var locLines = {};
-    s.findings.forEach(function (f) { if (f.location && f.location.file === s.file) locLines[f.location.line] = true; });
+    s.findings.forEach(function (f) { if (f.location && f.location.file === s.file) locLines[f.location.line] = "marked"; });
+    (s.deviations || []).forEach(function (d) { if (d.view && d.view.line && !locLines[d.view.line]) locLines[d.view.line] = "deviating"; });
 
     append(detail, [
       h("header", { class: "detail-head" },
@@ -225,43 +237,82 @@
         })) : null)),
       s.level ? h("p", { class: "detail-level" }, "Level: ", h("strong", null, LEVEL_TITLE[s.level] || s.level),
         s.counted === false ? h("span", { class: "muted" }, " — informational: outside this target's profile, it does not fail the run") : null) : null,
-      s.verdict === "deviation" ? h("p", { class: "callout v-deviation" }, h("strong", null, "Declared deviation: "), s.deviation || "(no reason given)") : null,
-      (s.deviations || []).length ? section("Declared differences, as observed", s.deviations.length, s.deviations.map(evidence)) : null,
+      s.verdict === "deviation" && !(s.deviations || []).length ? h("p", { class: "callout v-deviation" }, h("strong", null, "Declared deviation: "), s.deviation || "(no reason given)") : null,
+      (s.deviations || []).length ? section("Declared differences, as observed", s.deviations.length, s.deviations.map(function (d) { return evidence(d, s.target); })) : null,
       s.verdict === "skipped" ? h("p", { class: "callout v-skipped" }, h("strong", null, "Skipped: "), s.skipReason || "(no reason given)") : null,
       s.findings.length ? section("Findings", s.findings.length, s.findings.map(function (f) { return finding(f, s.verdict); })) : null,
       pushes.length ? section("Pushes received by the app server", pushes.length, pushes.map(push)) : null,
-      section("Timeline", s.timeline.length, timeline(s.timeline)),
+      section("Timeline", s.timeline.length, timeline(s.timeline, deviatingSteps(s))),
       section("Scenario source", null, source(s.source, locLines))]);
   }
 
-  function evidence(d) {
+  // Expected vs declared vs observed; the lines where the declaration departs from the scenario
+  // are marked on both sides, and the declaration's source, versions and link follow.
+  function evidence(d, target) {
     var src = d.source || {};
-    return h("div", { class: "finding v-deviation evidence" },
-      h("p", { class: "finding-head" }, d.step !== undefined ? h("span", { class: "where" }, "step " + (d.step + 1)) : null, " ", d.reason,
+    var v = d.view || { expected: d.expected, declared: d.declared, observed: d.observed, stanzas: [] };
+    return h("div", { class: "finding v-deviation evidence", "data-step": d.step !== undefined ? d.step + 1 : null },
+      h("p", { class: "finding-head" }, h("span", { class: "check" }, "≈ declared deviation"),
+        d.step !== undefined ? h("span", { class: "where" }, "step " + (d.step + 1)) : null),
+      h("p", { class: "reason" }, d.reason,
         d.conformingAlternative ? h("span", { class: "muted" }, " (this run met a conforming alternative of the declaration)") : null),
       h("div", { class: "diff three" },
-        diffSide("The scenario expects", d.expected, d.observed, "expected"),
-        diffSide("Declared for this target", d.declared, d.observed, "declared"),
-        diffSide("Observed", d.observed, d.declared, "actual")),
-      h("p", { class: "declaration-source" }, "Declared in ", h("code", null, src.file + ":" + src.line),
-        src.observedOn && src.observedOn.length ? " · observed on " + src.observedOn.join(", ") : "",
-        src.xep ? " · XEP-0357: " + src.xep : "",
-        src.link ? [" · ", h("a", { href: src.link, rel: "noopener noreferrer" }, src.link)] : null));
+        argSide("The scenario expects", v.expected, v.declared, true, "expected"),
+        argSide("Declared for " + target, v.declared, v.expected, false, "declared"),
+        diffSide("Observed in this run", v.observed, undefined, "observed")),
+      stanzaList(v.stanzas, "pushes", v.pushCount),
+      h("dl", { class: "declaration" },
+        h("dt", null, "Declared in"), h("dd", null, h("code", null, src.file + ":" + src.line)),
+        h("dt", null, "Observed on"), h("dd", null, src.observedOn && src.observedOn.length ? src.observedOn.join("; ") : h("span", { class: "muted" }, "no versions given")),
+        src.xep ? [h("dt", null, "XEP-0357"), h("dd", null, src.xep === "none" ? "no requirement violated" : src.xep)] : null,
+        h("dt", null, "Link"), h("dd", null, src.link ? h("a", { href: src.link, rel: "noopener noreferrer" }, src.link) : h("span", { class: "muted" }, "none given"))));
+  }
+
+  // Step arguments, one "key: value" a line. A declaration replaces the arguments it names: on the
+  // scenario's side the lines it replaces are marked, on the declaration's side every line that
+  // says something else.
+  function argSide(title, text, other, replacedOnly, cls) {
+    var top = function (l) { return l.split(/[.:[]/)[0]; };
+    var otherLines = {}, otherKeys = {};
+    (other || "").split("\n").forEach(function (l) { otherLines[l] = true; otherKeys[top(l)] = true; });
+    var pre = h("pre", { class: "code" });
+    (text || "").split("\n").forEach(function (l, i) {
+      if (i) pre.append("\n");
+      var changed = !otherLines[l] && (!replacedOnly || otherKeys[top(l)]);
+      pre.append(changed ? h("mark", { class: "changed" }, l) : l);
+    });
+    return h("div", { class: "diff-side " + cls }, h("div", { class: "diff-title" }, title), pre);
+  }
+
+  function stanzaList(stanzas, what, total) {
+    if (!stanzas || !stanzas.length) return null;
+    var n = stanzas.length;
+    var label = (total && total > n ? "the first " + n + " of " + total + " " : n + " ") + (n === 1 && !(total > n) ? what.replace(/es$|s$/, "") : what) + " as XML";
+    return h("details", { class: "stanzas" }, h("summary", null, label),
+      stanzas.map(function (x) { return h("pre", { class: "code xml" }, highlightXml(x)); }));
   }
 
   function section(title, n, body) {
     return h("section", { class: "detail-section" }, h("h4", null, title, n !== null ? h("span", { class: "n" }, " " + n) : null), body);
   }
 
+  // The field difference first (push content), else expected vs actual; stanzas behind a toggle.
   function finding(f, verdict) {
     var where = [f.location ? formatLocation(f.location) : null, f.step !== undefined ? "step " + (f.step + 1) : null].filter(Boolean).join(" · ");
-    var hasDiff = f.expected !== undefined || f.actual !== undefined;
+    var v = f.view || { expected: f.expected, actual: f.actual };
+    var body;
+    if (v.fields) {
+      body = [h("ul", { class: "field-diff" }, v.fields.map(function (l) { return h("li", null, h("code", null, l)); })),
+        h("details", { class: "stanzas", open: true }, h("summary", null, "the push"), v.stanzas.map(function (x) { return h("pre", { class: "code xml" }, highlightXml(x)); }))];
+    } else if (v.expected !== undefined || v.actual !== undefined) {
+      body = [h("div", { class: "diff" },
+        diffSide("Expected", v.expected, v.actual, "expected"),
+        diffSide("Actual", v.actual, v.expected, "actual")), stanzaList(v.stanzas, "pushes", v.pushCount)];
+    }
     return h("div", { class: "finding v-" + verdict },
       h("p", { class: "finding-head" }, h("code", { class: "check" }, f.check), " ", f.message,
         where ? h("span", { class: "where" }, where) : null),
-      hasDiff ? h("div", { class: "diff" },
-        diffSide("Expected", f.expected, f.actual, "expected"),
-        diffSide("Actual", f.actual, f.expected, "actual")) : null);
+      body || null);
   }
 
   // Lines absent from the other side are marked, a cheap but useful line diff.
@@ -272,28 +323,39 @@
     if (text === undefined) pre.append(h("span", { class: "muted" }, "(nothing recorded)"));
     else text.split("\n").forEach(function (l, i) {
       if (i) pre.append("\n");
-      pre.append(otherLines[l.trim()] ? highlightXml(l) : h("mark", { class: "changed" }, highlightXml(l)));
+      pre.append(other === undefined || otherLines[l.trim()] ? highlightXml(l) : h("mark", { class: "changed" }, highlightXml(l)));
     });
     return h("div", { class: "diff-side " + cls }, h("div", { class: "diff-title" }, title), pre);
   }
 
   function push(e) {
     return h("div", { class: "push" },
-      h("p", { class: "push-head" }, h("span", { class: "time" }, "+" + formatTime(e.t)), " ", h("strong", null, e.actor), e.text ? " — " + e.text : ""),
+      h("p", { class: "push-head" }, h("span", { class: "time" }, offset(e.t)), " ", h("strong", null, e.actor), e.text ? " — " + e.text : ""),
       e.xml ? h("pre", { class: "code xml" }, highlightXml(e.xml)) : null);
   }
 
-  function timeline(events) {
+  function deviatingSteps(s) {
+    var steps = {};
+    (s.deviations || []).forEach(function (d) { if (d.step !== undefined) steps[d.step + 1] = true; });
+    return steps;
+  }
+
+  // Time, actor, what kind, what happened; a step that differed as declared is marked as such (its
+  // step row and its check), never as a plain pass.
+  function timeline(events, deviating) {
     if (!events.length) return h("p", { class: "muted" }, "No events were recorded.");
     return h("table", { class: "timeline" },
       h("thead", null, h("tr", null, h("th", { scope: "col" }, "Time"), h("th", { scope: "col" }, "Actor"), h("th", { scope: "col" }, "Event"), h("th", { scope: "col" }, "What happened"))),
       h("tbody", null, events.map(function (e) {
         var ok = e.kind === "check" ? (e.deviation ? " deviation" : e.ok ? " ok" : " not-ok") : "";
-        return h("tr", { class: "k-" + e.kind + ok },
-          h("td", { class: "time" }, "+" + formatTime(e.t)),
+        var stepNo = e.kind === "step" && /^(\d+)\./.exec(e.text || "");
+        var marked = stepNo && deviating[stepNo[1]] ? " deviating" : "";
+        var label = e.kind === "check" ? (e.deviation ? "≈ deviation, as declared" : e.ok ? "✓ check" : "✗ check") : KIND_LABEL[e.kind] || e.kind;
+        return h("tr", { class: "k-" + e.kind + ok + marked },
+          h("td", { class: "time" }, offset(e.t)),
           h("td", { class: "actor" }, e.actor),
-          h("td", null, h("span", { class: "kind" }, (e.kind === "check" ? (e.deviation ? "≈ deviation" : e.ok ? "✓ " : "✗ ") : "") + (e.kind === "check" && e.deviation ? "" : KIND_LABEL[e.kind] || e.kind))),
-          h("td", null,
+          h("td", { class: "kind-cell" }, h("span", { class: "kind" }, label), marked ? h("span", { class: "kind deviation-mark" }, "≈ declared deviation") : null),
+          h("td", { class: "what" },
             e.text ? h("span", null, e.text) : null,
             e.xml ? h("details", { class: "stanza" }, h("summary", null, stanzaSummary(e.xml)), h("pre", { class: "code xml" }, highlightXml(e.xml))) : null));
       })));
@@ -303,14 +365,15 @@
     var m = /^<([^\s>/]+)([^>]*)>?/.exec(xml.trim());
     if (!m) return "XML";
     var type = /\stype=["']([^"']*)/.exec(m[2]);
-    return "<" + m[1] + (type ? " type=" + type[1] : "") + "> · " + xml.split("\n").length + " lines";
+    var n = xml.split("\n").length;
+    return "<" + m[1] + (type ? " type=" + type[1] : "") + "> · " + n + (n === 1 ? " line" : " lines");
   }
 
   function source(text, marked) {
     var pre = h("pre", { class: "code source" });
     text.split("\n").forEach(function (l, i) {
       var n = i + 1;
-      pre.append(h("span", { class: "line" + (marked[n] ? " marked" : ""), "data-line": n }, highlightYaml(l)), "\n");
+      pre.append(h("span", { class: "line" + (marked[n] ? " " + marked[n] : ""), "data-line": n }, highlightYaml(l)), "\n");
     });
     return pre;
   }
@@ -370,6 +433,16 @@
       if (entries.some(function (e) { return e.isIntersecting; }) && !more.hidden) appendChunk();
     }, { root: more.parentElement, rootMargin: "400px" }).observe(more); // the list pane scrolls, not the page
   }
+
+  // A total lists the runs of its verdict.
+  document.querySelectorAll("button[data-total]").forEach(function (b) {
+    b.addEventListener("click", function () {
+      state.verdict = b.getAttribute("data-total") || "";
+      state.failed = false; state.rule = state.target = state.q = state.scenario = state.on = "";
+      commitFilters();
+      document.getElementById("scenarios").scrollIntoView({ block: "start" });
+    });
+  });
 
   // Matrix cells and rule links (also those in the scenario view) set the filters.
   document.addEventListener("click", function (ev) {

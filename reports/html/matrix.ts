@@ -17,9 +17,67 @@ export interface MatrixRow {
   cells: Record<string, Record<Verdict, number>>; // by target name
 }
 
+export interface MatrixFamily {
+  family: string;
+  rows: MatrixRow[];
+  stats: Record<Verdict, number>; // all cells of its rows
+}
+
+export interface MatrixLevel {
+  level?: Level; // undefined: rules outside the catalog
+  families: MatrixFamily[];
+  stats: Record<Verdict, number>;
+}
+
 export interface Matrix {
   targets: string[];
-  rows: MatrixRow[];
+  rows: MatrixRow[]; // catalog order (XEP first), for the rule filter
+  /** Level → family → rule, each list with what needs attention first (failed, broken, deviation, skipped, passed, empty). */
+  groups: MatrixLevel[];
+}
+
+/** What needs attention first; rows without any scenario last. */
+export const ATTENTION: Verdict[] = ["failed", "broken", "deviation", "skipped", "passed"];
+
+function add(into: Record<Verdict, number>, from: Record<Verdict, number>): void {
+  for (const v of ATTENTION) into[v] += from[v];
+}
+
+/** Rank of the worst verdict present: 0 = a failure … 4 = only passes, 5 = nothing ran. */
+export function attentionRank(stats: Record<Verdict, number>): number {
+  const i = ATTENTION.findIndex((v) => stats[v] > 0);
+  return i < 0 ? ATTENTION.length : i;
+}
+
+function rowStats(row: MatrixRow): Record<Verdict, number> {
+  const s = emptyStats();
+  for (const c of Object.values(row.cells)) add(s, c);
+  return s;
+}
+
+/** Stable sort by attention rank: catalog order is kept among equals. */
+function byAttention<T>(items: T[], stats: (t: T) => Record<Verdict, number>): T[] {
+  return items.map((t, i) => ({ t, i, r: attentionRank(stats(t)) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.t);
+}
+
+export function groupMatrix(rows: MatrixRow[]): MatrixLevel[] {
+  const levels: MatrixLevel[] = [];
+  for (const row of rows) {
+    let lv = levels.find((l) => l.level === row.level);
+    if (!lv) levels.push((lv = { ...(row.level && { level: row.level }), families: [], stats: emptyStats() }));
+    let fam = lv.families.find((f) => f.family === row.family);
+    if (!fam) lv.families.push((fam = { family: row.family, rows: [], stats: emptyStats() }));
+    fam.rows.push(row);
+    const s = rowStats(row);
+    add(fam.stats, s);
+    add(lv.stats, s);
+  }
+  for (const lv of levels) {
+    for (const f of lv.families) f.rows = byAttention(f.rows, rowStats);
+    lv.families = byAttention(lv.families, (f) => f.stats);
+  }
+  // Levels with failures first; among equals the catalog's order (XEP-0357 first, rules outside the catalog last).
+  return byAttention(levels, (l) => l.stats);
 }
 
 export function matrixTargets(report: RunReport): string[] {
@@ -62,5 +120,6 @@ export function buildMatrix(report: RunReport): Matrix {
   const rest = extra
     .sort((a, b) => (a === NO_RULE ? 1 : b === NO_RULE ? -1 : a.localeCompare(b)))
     .map((r) => rows.get(r)!);
-  return { targets, rows: [...catalog, ...rest] };
+  const all = [...catalog, ...rest];
+  return { targets, rows: all, groups: groupMatrix(all) };
 }

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import type { Level, RunReport, TargetSummary, Verdict } from "../../simulator/results.ts";
 import { LEVEL_TITLE, LEVELS, PROFILE_LEVELS, tally } from "../../simulator/results.ts";
 import { benchContent, BENCH_STYLE, hasBenchData } from "./bench-section.ts";
-import { buildMatrix, matrixTargets, type Matrix } from "./matrix.ts";
+import { buildMatrix, matrixTargets, type Matrix, type MatrixRow } from "./matrix.ts";
 import { embedJson, toViewData } from "./embed.ts";
 import { html, raw, type Raw } from "./escape.ts";
 
@@ -41,22 +41,29 @@ function countScenarios(report: RunReport, target?: string): Record<Verdict, num
   return tally(report.scenarios.filter((r) => target === undefined || r.target === target));
 }
 
+/** The totals are buttons: each lists the runs of its verdict (app.js). */
 function totals(stats: Record<Verdict, number>): Raw {
-  return html`<ul class="totals">${ORDER.map(
-    (v) => html`<li class="v-${v}${stats[v] === 0 ? " zero" : ""}"><span class="n">${stats[v]}</span> ${VERDICT_LABEL[v]}</li>`,
+  return html`<ul class="totals" aria-label="Totals: select one to list those runs">${ORDER.map(
+    (v) => html`<li><button type="button" class="total v-${v}${stats[v] === 0 ? " zero" : ""}" data-total="${v}" aria-label="${stats[v]} ${VERDICT_LABEL[v]}: list them"${raw(stats[v] === 0 ? " disabled" : "")}><span class="n">${stats[v]}</span> ${VERDICT_LABEL[v]}</button></li>`,
   )}</ul>`;
 }
 
+// Facts of one run of a server (process, ports, temp dir): kept out of sight; the build is shown.
+const RUN_DETAIL_KEYS = new Set(["pid", "c2s", "components", "component", "api", "app server", "dir", "node", "domain", "accounts", "jid"]);
+const MAX_BUILD_FACTS = 4;
+
 function targetCard(t: TargetSummary | undefined, name: string, stats: Record<Verdict, number>): Raw {
   const details = Object.entries(t?.details ?? {});
+  const build = details.filter(([k]) => !RUN_DETAIL_KEYS.has(k)).slice(0, MAX_BUILD_FACTS);
+  const rest = details.filter((d) => !build.includes(d));
   const judged = t?.profile ? PROFILE_LEVELS[t.profile] : LEVELS;
-  return html`<li class="target">
-    <span class="target-name">${name}</span> <span class="target-version">${t?.version ?? "unknown version"}</span>
-    ${t?.profile && html`<span class="target-profile" title="what fails the run on this target">profile ${t.profile}</span>`}
-    ${details.length > 0 && html`<dl class="target-details">${details.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`}
-    <span class="target-stats">${ORDER.filter((v) => stats[v] > 0).map((v) => html`<span class="v-${v}">${stats[v]} ${v}</span>`)}</span>
+  return html`<li class="target" data-target="${name}">
+    <p class="target-head"><span class="target-name">${name}</span> <span class="target-version">${t?.version ?? "unknown version"}</span>
+    ${t?.profile && html`<span class="target-profile" title="the levels that fail the run on this target">profile ${t.profile}</span>`}</p>
+    ${build.length > 0 && html`<dl class="target-build" aria-label="Build under test">${build.map(([k, v]) => html`<div><dt>${k}</dt><dd>${v}</dd></div>`)}</dl>`}
+    <p class="target-stats">${ORDER.filter((v) => stats[v] > 0).map((v) => html`<span class="v-${v}">${stats[v]} ${VERDICT_LABEL[v]}</span>`)}${t?.durationMs !== undefined && html`<span class="muted">in ${formatDuration(t.durationMs)}</span>`}</p>
     ${t?.levels && html`<table class="level-stats"><tbody>${LEVELS.filter((l) => Object.values(t.levels![l] ?? {}).some((n) => n > 0)).map((l) => levelRow(l, t.levels![l], judged.includes(l)))}</tbody></table>`}
-    ${t?.expectations && html`<p class="target-expectations">declared differences: <code>${t.expectations}</code></p>`}
+    ${(rest.length > 0 || t?.expectations) && html`<details class="target-more"><summary>run details</summary><dl class="target-details">${rest.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}${t?.expectations && html`<dt>declared differences</dt><dd><code>${t.expectations}</code></dd>`}</dl></details>`}
   </li>`;
 }
 
@@ -69,32 +76,86 @@ function optionValue(v: unknown): string {
   return typeof v === "string" ? v : JSON.stringify(v) ?? String(v);
 }
 
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * The run's state in words, never rosier than the counts: failures first, then declared
+ * deviations and skips; "all passed" only when every run passed.
+ */
+export function statusLine(
+  stats: Record<Verdict, number>,
+  informational: { failed: number; broken: number } = { failed: 0, broken: 0 },
+): { text: string; tone: "failing" | "deviating" | "passing" } {
+  const failing = stats.failed + stats.broken;
+  const info = (n: number) => (n > 0 ? ` (${n} informational)` : "");
+  const total = totalOf(stats);
+  const rest = [
+    stats.deviation > 0 ? plural(stats.deviation, "declared deviation") : "",
+    stats.skipped > 0 ? `${stats.skipped} skipped` : "",
+  ].filter(Boolean);
+  if (failing > 0) {
+    const parts = [stats.failed > 0 ? `${stats.failed} failed${info(informational.failed)}` : "", stats.broken > 0 ? `${stats.broken} broken${info(informational.broken)}` : "", ...rest].filter(Boolean);
+    // Red only when something counts: informational failures (outside a target's profile) do not fail the run.
+    return { text: parts.join(" · "), tone: failing > informational.failed + informational.broken ? "failing" : "deviating" };
+  }
+  if (rest.length > 0) return { text: `No failures · ${rest.join(" · ")}`, tone: "deviating" };
+  return { text: total === 0 ? "No scenario ran" : `All ${plural(total, "scenario run")} passed`, tone: "passing" };
+}
+
+function informationalCounts(report: RunReport): { failed: number; broken: number } {
+  const n = (v: Verdict) => report.scenarios.filter((s) => s.verdict === v && s.counted === false).length;
+  return { failed: n("failed"), broken: n("broken") };
+}
+
+function totalOf(stats: Record<Verdict, number>): number {
+  return ORDER.reduce((n, v) => n + stats[v], 0);
+}
+
 function header(report: RunReport): Raw {
   const targets = matrixTargets(report);
   const options = Object.entries(report.options);
+  const status = statusLine(countScenarios(report), informationalCounts(report));
   return html`<header class="run">
     <div class="run-title">
-      <p class="eyebrow">pushlab · XEP-0357 conformance, agreement with the reference behaviour, hardening</p>
-      <h1>Push notification conformance report</h1>
-      <p class="run-meta">
+      <p class="eyebrow">pushlab conformance report · XEP-0357 push notifications, server side</p>
+      <h1 class="status ${status.tone}"><span class="status-icon" aria-hidden="true">${status.tone === "failing" ? "✗" : status.tone === "deviating" ? "≈" : "✓"}</span> ${status.text}</h1>
+      <div class="run-meta">
         <time datetime="${report.startedAt}">${formatDate(report.startedAt)}</time>
         <span>${report.harness.name} ${report.harness.version}</span>
-        <span>${report.scenarios.length} scenario runs</span>
+        <span>${report.scenarios.length} scenario runs on ${plural(targets.length, "target")}</span>
         <span>took ${formatDuration(report.durationMs)}</span>
-      </p>
+        <nav class="jump" aria-label="Sections"><a href="#scenarios">Scenarios</a> <a href="#matrix">Rules × targets</a>${hasBenchData(report.bench) && html` <a href="#bench">Load</a>`}</nav>
+        ${options.length > 0 && html`<details class="options"><summary>run options</summary>
+          <table><tbody>${options.map(([k, v]) => html`<tr><th scope="row">${k}</th><td><code>${optionValue(v)}</code></td></tr>`)}</tbody></table>
+        </details>`}
+      </div>
+      ${totals(countScenarios(report))}
     </div>
-    ${totals(countScenarios(report))}
     <ul class="targets" aria-label="Targets">${targets.map((name) =>
       targetCard(report.targets.find((t) => t.name === name), name, countScenarios(report, name)),
     )}</ul>
-    ${options.length > 0 && html`<details class="options"><summary>Run options</summary>
-      <table><tbody>${options.map(([k, v]) => html`<tr><th scope="row">${k}</th><td><code>${optionValue(v)}</code></td></tr>`)}</tbody></table>
-    </details>`}
   </header>`;
+}
+
+function cellChips(row: MatrixRow, t: string): Raw {
+  const cell = row.cells[t]!;
+  const present = ORDER.filter((v) => cell[v] > 0);
+  return html`<td>${
+    present.length === 0
+      ? html`<span class="none" title="No scenario">—</span>`
+      : present.map(
+          (v) => html`<button type="button" class="chip v-${v}" data-cell data-rule="${row.rule}" data-target="${t}" data-verdict="${v}" data-count="${cell[v]}" aria-label="${row.rule} on ${t}: ${cell[v]} ${VERDICT_LABEL[v]}"><span aria-hidden="true">${VERDICT_ICON[v]}</span> ${cell[v]}</button>`,
+        )
+  }</td>`;
+}
+
+function groupSummary(stats: Record<Verdict, number>): Raw {
+  return html`<span class="group-stats" title="scenario runs of these rules (a run with several rules counts under each)">${ORDER.filter((v) => stats[v] > 0).map((v) => html`<span class="v-${v}">${stats[v]} ${VERDICT_LABEL[v]}</span>`)}</span>`;
 }
 
 function matrixSection(report: RunReport, matrix: Matrix): Raw {
   const version = (name: string) => report.targets.find((t) => t.name === name)?.version;
+  const cols = matrix.targets.length + 1;
   return html`<section id="matrix" aria-labelledby="matrix-h">
     <div class="section-head">
       <h2 id="matrix-h">Rules × targets</h2>
@@ -102,30 +163,27 @@ function matrixSection(report: RunReport, matrix: Matrix): Raw {
         (v) => html`<li><span class="chip v-${v}" aria-hidden="true">${VERDICT_ICON[v]}</span> ${VERDICT_LABEL[v]}</li>`,
       )}</ul>
     </div>
-    <p class="hint">Each cell counts the scenarios of a rule on a target by verdict; select a count to list those scenarios.</p>
+    <p class="hint">Grouped by level and rule family, what needs attention first. Each cell counts a rule's scenario runs on a target by verdict; select a count to list them.</p>
     <div class="matrix-scroll">
     <table class="matrix">
-      <thead><tr><th scope="col">Rule</th>${matrix.targets.map(
+      <thead><tr><th scope="col" class="rule-col">Rule</th>${matrix.targets.map(
         (t) => html`<th scope="col"><span class="target-name">${t}</span> <span class="target-version">${version(t)}</span></th>`,
       )}</tr></thead>
-      <tbody>${matrix.rows.map(
-        (row, i) => html`${row.level !== matrix.rows[i - 1]?.level && html`<tr class="level-head"><th scope="rowgroup" colspan="${matrix.targets.length + 1}">${row.level ? LEVEL_TITLE[row.level] : "Other"}</th></tr>`}<tr data-rule="${row.rule}" data-level="${row.level ?? ""}"${raw(row.catalogued ? "" : ' class="uncatalogued"')}>
-        <th scope="row"><button type="button" class="rule-link" data-rule="${row.rule}" title="Show the scenarios of ${row.rule}">${row.rule}</button>
-          ${row.citation && html`<span class="citation">XEP-0357 ${row.citation}</span>`}
-          <span class="rule-title">${row.title}</span></th>
-        ${matrix.targets.map((t) => {
-          const cell = row.cells[t]!;
-          const present = ORDER.filter((v) => cell[v] > 0);
-          return html`<td>${
-            present.length === 0
-              ? html`<span class="none" title="No scenario">—</span>`
-              : present.map(
-                  (v) => html`<button type="button" class="chip v-${v}" data-cell data-rule="${row.rule}" data-target="${t}" data-verdict="${v}" data-count="${cell[v]}" aria-label="${row.rule} on ${t}: ${cell[v]} ${VERDICT_LABEL[v]}"><span aria-hidden="true">${VERDICT_ICON[v]}</span> ${cell[v]}</button>`,
-                )
-          }</td>`;
-        })}
-      </tr>`,
-      )}</tbody>
+      ${matrix.groups.map(
+        (g) => html`<tbody class="level-group" data-level="${g.level ?? ""}">
+        <tr class="level-head"><th scope="rowgroup" colspan="${cols}"><span class="group-head"><span class="level-name">${g.level ? LEVEL_TITLE[g.level] : "Not in the rule catalog"}</span> ${groupSummary(g.stats)}</span></th></tr>
+        ${g.families.map(
+          (f) => html`${(g.families.length > 1 || f.family) && html`<tr class="family-head" data-family="${f.family}"><th scope="rowgroup" colspan="${cols}"><span class="group-head">${f.family || "no family"} ${groupSummary(f.stats)}</span></th></tr>`}${f.rows.map(
+            (row) => html`<tr data-rule="${row.rule}" data-level="${row.level ?? ""}" data-family="${row.family}"${raw(row.catalogued ? "" : ' class="uncatalogued"')}>
+          <th scope="row" class="rule-col"><button type="button" class="rule-link" data-rule="${row.rule}" title="Show the scenarios of ${row.rule}">${row.rule}</button>
+            ${row.citation && html`<span class="citation">XEP-0357 ${row.citation}</span>`}
+            <span class="rule-title">${row.title}</span></th>
+          ${matrix.targets.map((t) => cellChips(row, t))}
+        </tr>`,
+          )}`,
+        )}
+        </tbody>`,
+      )}
     </table>
     </div>
   </section>`;
@@ -169,28 +227,23 @@ function scenariosSection(report: RunReport, matrix: Matrix): Raw {
 
 export function renderHtml(report: RunReport): string {
   const matrix = buildMatrix(report);
-  const stats = countScenarios(report);
-  const status = [
-    stats.failed + stats.broken > 0 ? `${stats.failed + stats.broken} failing` : "no failures",
-    stats.deviation > 0 ? `${stats.deviation} declared deviation${stats.deviation === 1 ? "" : "s"}` : "",
-    stats.skipped > 0 ? `${stats.skipped} skipped` : "",
-  ].filter(Boolean).join(", ");
+  const status = statusLine(countScenarios(report), informationalCounts(report)).text;
   const page = html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="${report.harness.name} ${report.harness.version}">
-<title>pushlab report — ${status} — ${formatDate(report.startedAt)}</title>
+<title>pushlab: ${status} — ${formatDate(report.startedAt)}</title>
 <style>${raw(STYLE + BENCH_STYLE)}</style>
 </head>
 <body>
 <a class="skip" href="#scenarios">Skip to scenarios</a>
 ${header(report)}
 <main>
+${scenariosSection(report, matrix)}
 ${matrixSection(report, matrix)}
 ${benchSection(report)}
-${scenariosSection(report, matrix)}
 </main>
 <footer>Generated by ${report.harness.name} ${report.harness.version} · format ${report.schema} · the same data is in report.json</footer>
 <script type="application/json" id="report-data">${raw(embedJson(toViewData(report)))}</script>

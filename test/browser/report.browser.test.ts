@@ -139,7 +139,7 @@ describe.skipIf(!hasChromium)(`HTML report in a browser${hasChromium ? "" : " (s
     const dev = first(small.report, "deviation");
     await open(small.url, deepLink(dev));
     await expect.poll(() => page.locator("#detail h3").textContent()).toBe(dev.name);
-    expect(await page.locator("#detail .callout.v-deviation").textContent()).toContain(dev.deviation);
+    expect(await page.locator("#detail .evidence .reason").textContent()).toContain(dev.deviations![0]!.reason);
     expect(await page.locator("#detail .detail-meta strong").first().textContent()).toBe("prosody");
     expect(await page.locator("#detail table.timeline tbody tr").count()).toBe(dev.timeline.length);
     expect(await page.locator("#detail pre.source .line").count()).toBe(dev.source.split("\n").length);

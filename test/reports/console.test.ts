@@ -40,9 +40,11 @@ describe("ConsoleReporter", () => {
     expect(text).toContain(`at ${f.location!.file}:${f.location!.line}:${f.location!.col}`);
     const broken = report.scenarios.find((s) => s.verdict === "broken")!;
     expect(text).toContain(`broken ${broken.target} › ${broken.name}`);
-    // deviations and skips are in the table, not in the failure list
+    // deviations have a section of their own (two lines each), never the failure list
     const dev = report.scenarios.find((s) => s.verdict === "deviation")!;
-    expect(text).not.toContain(`› ${dev.name}`);
+    expect(text).not.toMatch(new RegExp(`\\d\\) \\w+ ${dev.target} › ${dev.name}`));
+    expect(text).toContain(`Declared deviations (1)`);
+    expect(text).toContain(`≈ prosody › ${dev.name} (step 4): ${dev.deviations![0]!.reason}\n      expected count: 1, within: "30s", match.message-count: "1" · observed 1 push: node=n-7 last-message-sender="bob@example.test/laptop"\n`);
     expect(text).toMatch(/Reports:\n  reports\/out\/index.html\n  reports\/out\/junit.xml\n$/);
   });
 
@@ -64,6 +66,40 @@ describe("ConsoleReporter", () => {
     await run(report, new ConsoleReporter({ stream: out }));
     expect(out.text).toMatch(ANSI);
     expect(out.text).toContain(`\r\x1b[2K[24/24] `);
+  });
+
+  it("prints a push listing as its true count and one line per kind of push, never a negative offset", async () => {
+    const report = syntheticReport(12, { hostile: false });
+    const failed = report.scenarios.find((s) => s.verdict === "failed")!;
+    const push = (id: number, body: string) =>
+      `<iq type="set" id="p${id}"><pubsub xmlns="http://jabber.org/protocol/pubsub"><publish node="n1"><item><notification xmlns="urn:xmpp:push:0"><x xmlns="jabber:x:data" type="submit"><field var="FORM_TYPE"><value>urn:xmpp:push:summary</value></field><field var="last-message-body"><value>${body}</value></field></x></notification></item></publish></pubsub></iq>`;
+    const lines = [`+-1500ms node=n1 ${push(0, "early")}`, ...Array.from({ length: 50 }, (_, i) => `+${40 + i}ms node=n1 ${push(i + 1, "flood")}`)];
+    failed.findings = [{ check: "push-count", message: "expected at most 1 push(es) to push within 3s, got 51", expected: "≤ 1", actual: `51:\n${lines.join("\n")}`, step: 5 }];
+    const out = new CaptureStream();
+    await run(report, new ConsoleReporter({ stream: out, progress: "none" }));
+    expect(out.text).toContain("expected at most 1 push(es) to push within 3s, got 51");
+    expect(out.text).toContain("actual:   51 pushes in the window:\n");
+    expect(out.text).toContain('1.5 s before the step node=n1 last-message-body="early"');
+    expect(out.text).toContain('+40 ms to 89 ms 50× node=n1 last-message-body="flood"');
+    expect(out.text).not.toContain("+-");
+    expect(out.text).not.toContain("<iq");
+    expect(Math.max(...out.text.split("\n").map((l) => l.length))).toBeLessThanOrEqual(240);
+  });
+
+  it("puts the field difference first, then the push pretty-printed and cut", async () => {
+    const report = syntheticReport(12, { hostile: false });
+    const failed = report.scenarios.find((s) => s.verdict === "failed")!;
+    const xml = `<iq type="set" id="p1"><pubsub xmlns="http://jabber.org/protocol/pubsub"><publish node="n1"><item><notification xmlns="urn:xmpp:push:0"><x xmlns="jabber:x:data" type="submit">${Array.from({ length: 30 }, (_, i) => `<field var="f${i}"><value>v${i}</value></field>`).join("")}</x></notification></item></publish></pubsub></iq>`;
+    failed.findings = [{ check: "push-content", message: "push #1 to push: body differ", expected: 'body: "hello"', actual: `body: "New Message!"\n\n${xml}`, step: 5 }];
+    const out = new CaptureStream();
+    await run(report, new ConsoleReporter({ stream: out, progress: "none" }));
+    const block = out.text.slice(out.text.indexOf("[push-content]"));
+    const lines = block.split("\n");
+    expect(lines[1]).toBe('     body: expected "hello", got "New Message!"');
+    expect(lines[2]).toBe("     the push:");
+    expect(lines[3]).toBe('       <iq type="set" id="p1">');
+    expect(lines[9]).toBe('                   <field var="f0"><value>v0</value></field>');
+    expect(block).toContain("… (26 more lines)");
   });
 
   it("caps long values and the number of failures listed", async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { renderHtml } from "../../reports/html/render.ts";
+import { formatDuration, renderHtml } from "../../reports/html/render.ts";
 import { buildMatrix, NO_RULE } from "../../reports/html/matrix.ts";
 import { embedJson, toViewData } from "../../reports/html/embed.ts";
 import { syntheticReport, UNCATALOGUED_RULE, HOSTILE_TEXT } from "../support/synthetic-report.ts";
@@ -64,10 +64,68 @@ describe("renderHtml", () => {
     }
     expect(cells).toEqual(expectedCells(report));
     const rows = [...rest.matchAll(/<tr data-rule="([^"]*)"/g)].map((m) => m[1]);
-    const rank = { "xep-0357": 0, reference: 1, interop: 2, hardening: 3 };
-    const byLevel = [...report.rules].sort((a, b) => rank[a.level] - rank[b.level]).map((r) => r.id);
-    expect(rows).toEqual([...byLevel, UNCATALOGUED_RULE, NO_RULE]);
-    expect([...rest.matchAll(/<tr class="level-head"><th[^>]*>([^<]*)</g)].map((m) => m[1])).toEqual(["XEP-0357 conformance", "agreement with the reference behaviour", "hardening", "Other"]);
+    expect([...rows].sort()).toEqual([...report.rules.map((r) => r.id), UNCATALOGUED_RULE, NO_RULE].sort());
+  });
+
+  it("groups the matrix by level and rule family, what needs attention first", () => {
+    const levels = [...rest.matchAll(/<tr class="level-head"><th[^>]*><span class="group-head"><span class="level-name">([^<]*)</g)].map((m) => m[1]);
+    expect(new Set(levels)).toEqual(new Set(["XEP-0357 conformance", "agreement with the reference behaviour", "hardening", "Not in the rule catalog"]));
+    // Each row's worst verdict (failed 0 … passed 4, nothing 5) never improves within a family, families within a level, levels down the table.
+    const worst = (rule: string) => {
+      const vs = report.scenarios.filter((s) => (s.rules.length ? s.rules : [NO_RULE]).includes(rule)).map((s) => ["failed", "broken", "deviation", "skipped", "passed"].indexOf(s.verdict));
+      return vs.length ? Math.min(...vs) : 5;
+    };
+    const tbodies = [...rest.matchAll(/<tbody class="level-group"[\s\S]*?<\/tbody>/g)].map((m) => m[0]);
+    const levelRank = tbodies.map((t) => Math.min(...[...t.matchAll(/<tr data-rule="([^"]*)"/g)].map((m) => worst(m[1]!))));
+    expect(levelRank).toEqual([...levelRank].sort((a, b) => a - b));
+    for (const t of tbodies) {
+      for (const fam of t.split(/<tr class="family-head"/).slice(1)) {
+        const ranks = [...fam.matchAll(/<tr data-rule="([^"]*)"/g)].map((m) => worst(m[1]!));
+        expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+      }
+    }
+    expect(levelRank[0]).toBe(0); // a failure is in the first level group
+    // A group's stats come with it: the first level names its failures.
+    expect(tbodies[0]).toMatch(/<span class="level-name">[^<]*<\/span> <span class="group-stats"[^>]*><span class="v-failed">\d+ failed<\/span>/);
+  });
+
+  it("says the run's state honestly in the title and the heading", () => {
+    const count = (v: string) => report.scenarios.filter((s) => s.verdict === v).length;
+    const title = /<title>([^<]*)<\/title>/.exec(page)![1]!;
+    expect(title).toBe(`pushlab: ${count("failed")} failed · ${count("broken")} broken · ${count("deviation")} declared deviations · ${count("skipped")} skipped — 2025-06-01 12:00 UTC`);
+    expect(rest).toMatch(/<h1 class="status failing">/);
+    const passing = syntheticReport(12);
+    for (const s of passing.scenarios) if (s.verdict === "failed" || s.verdict === "broken") s.verdict = "passed";
+    const p = renderHtml(passing);
+    expect(/<title>([^<]*)</.exec(p)![1]).toMatch(/^pushlab: No failures · 1 declared deviation · 2 skipped — /);
+    expect(p).not.toMatch(/all (conforming|passed)/i);
+    // Failures outside their target's profile are named as informational and do not turn the heading red.
+    const info = syntheticReport(12);
+    for (const s of info.scenarios) if (s.verdict === "failed" || s.verdict === "broken") s.counted = false;
+    const infoPage = renderHtml(info);
+    expect(/<title>([^<]*)</.exec(infoPage)![1]).toMatch(/^pushlab: 2 failed \(2 informational\) · 1 broken \(1 informational\) · /);
+    expect(infoPage).toMatch(/<h1 class="status deviating">/);
+    for (const s of passing.scenarios) s.verdict = "passed";
+    expect(/<title>([^<]*)</.exec(renderHtml(passing))![1]).toMatch(/^pushlab: All 24 scenario runs passed — /);
+  });
+
+  it("makes every non-zero total a button that lists its runs", () => {
+    const buttons = [...rest.matchAll(/<button type="button" class="total v-(\w+)( zero)?" data-total="(\w+)"[^>]*?( disabled)?><span class="n">(\d+)<\/span>/g)];
+    expect(buttons.map((b) => b[3])).toEqual(["failed", "broken", "deviation", "skipped", "passed"]);
+    for (const b of buttons) {
+      expect(Number(b[5])).toBe(report.scenarios.filter((s) => s.verdict === b[3]).length);
+      expect(Boolean(b[4])).toBe(Number(b[5]) === 0);
+    }
+  });
+
+  it("shows the build under test in the target card and keeps run details (pid, ports, dir) folded", () => {
+    const r = syntheticReport(12);
+    r.targets[1]!.details = { prosody: "0.12.3-1+deb12u1", "prosody-modules": "0.0~hg20230223.556bf57d6417+dfsg-1", pid: "4242", c2s: "127.0.0.1:5222", dir: "/tmp/pushlab-prosody-x" };
+    const out = split(renderHtml(r)).rest;
+    const card = /<li class="target" data-target="prosody">[\s\S]*?<\/li>/.exec(out)![0];
+    expect(card).toMatch(/<dl class="target-build" aria-label="Build under test"><div><dt>prosody<\/dt><dd>0\.12\.3-1\+deb12u1<\/dd><\/div><div><dt>prosody-modules<\/dt><dd>0\.0~hg20230223\.556bf57d6417\+dfsg-1<\/dd><\/div><\/dl>/);
+    expect(card).toMatch(/<details class="target-more"><summary>run details<\/summary><dl class="target-details"><dt>pid<\/dt><dd>4242<\/dd>/);
+    expect(card).toContain(`<span class="muted">in ${formatDuration(r.targets[1]!.durationMs!)}</span>`); // the target's wall time
   });
 
   it("hides the load section without bench data and draws histograms with it", () => {

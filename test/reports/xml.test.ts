@@ -19,6 +19,11 @@ describe("prettyXml", () => {
       [`<iq type="set">`, `  <pubsub xmlns="p">`, `    <publish node="n">`, `      <item/>`, `    </publish>`, `  </pubsub>`, `  <x>hi</x>`, `</iq>`].join("\n"),
     );
   });
+  it("keeps a form field and its value on one line", () => {
+    expect(prettyXml(`<x><field var="a"><value>1</value></field><field var="b"/><field var="c"><value></value></field></x>`)).toBe(
+      [`<x>`, `  <field var="a"><value>1</value></field>`, `  <field var="b"/>`, `  <field var="c"><value></value></field>`, `</x>`].join("\n"),
+    );
+  });
   it("copes with '>' inside attribute values and an unclosed stream header", () => {
     expect(prettyXml(`<a b="x>y"><c/></a>`)).toBe(`<a b="x>y">\n  <c/>\n</a>`);
     expect(prettyXml(`<stream:stream to="h"><features/>`)).toBe(`<stream:stream to="h">\n  <features/>`);

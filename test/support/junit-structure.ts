@@ -122,10 +122,20 @@ export function validateJunitStructure(xml: string): string[] {
       const cw = `${where} testcase ${child.attrs.name}`;
       need(child, cw, ["name", "classname"]);
       need(child, cw, ["time"], isTime);
+      if (child.attrs.line !== undefined && !/^[1-9]\d*$/.test(child.attrs.line)) problems.push(`${cw}: line=${child.attrs.line} is not a line number`);
       counted.tests++;
       const outcomes = child.children.filter((c) => ["failure", "error", "skipped"].includes(c.name));
       if (outcomes.length > 1) problems.push(`${cw}: more than one of failure/error/skipped`);
-      for (const c of child.children) {
+      for (const [i, c] of child.children.entries()) {
+        // Testcase properties (the JUnit XML format as Jenkins, GitLab and the common readers take it) come first.
+        if (c.name === "properties") {
+          if (i !== 0) problems.push(`${cw}: <properties> must come first`);
+          for (const p of c.children) {
+            if (p.name !== "property") problems.push(`${cw}: unexpected <${p.name}> in <properties>`);
+            else need(p, `${cw} property`, ["name", "value"]);
+          }
+          continue;
+        }
         if (!["failure", "error", "skipped", "system-out", "system-err"].includes(c.name)) problems.push(`${cw}: unexpected <${c.name}>`);
         if (c.name === "failure" || c.name === "error") need(c, `${cw} ${c.name}`, ["message", "type"]);
         if (c.name === "failure") counted.failures++;

@@ -8,7 +8,7 @@ import { EJABBERD_CAPABILITIES, unsupportedReason } from "./capabilities.ts";
 import { hostFor, type HostSpec } from "./option-hosts.ts";
 import { EjabberdServer, type EjabberdServerOptions } from "./ejabberd-server.ts";
 import { DedicatedEjabberd } from "./dedicated-ejabberd.ts";
-import { ejabberdInstalled, INSTALL_HINT, versionLabel } from "./install.ts";
+import { debianPackageVersion, ejabberdInstalled, ejabberdVersion, INSTALL_HINT, versionLabel } from "./install.ts";
 import { AppGateway } from "../../wire/wire-app-server.ts";
 import { slug, WireSession } from "../../wire/wire-session.ts";
 
@@ -81,6 +81,9 @@ export class EjabberdTarget implements Target {
       name: this.name,
       version: versionLabel(),
       details: {
+        // The build under test: mod_push is part of ejabberd itself, so its package is the whole build.
+        ejabberd: debianPackageVersion() ?? `${ejabberdVersion()} (not a Debian package)`,
+        mod_push: "built into ejabberd",
         pid: String(server.beamPid),
         node: server.node,
         c2s: `127.0.0.1:${server.ports.c2s}`,

@@ -13,6 +13,7 @@ import { AppGateway } from "../../wire/wire-app-server.ts";
 import { ControlClient } from "./control-client.ts";
 import { slug, WireSession } from "../../wire/wire-session.ts";
 import { DedicatedProsody } from "./dedicated-prosody.ts";
+import { debianPackageVersion } from "../debian-package.ts";
 
 export const CLOUD_NOTIFY_FILE = join(MODULE_DIR, "mod_cloud_notify", "mod_cloud_notify.lua");
 export const INSTALL_HINT = "install prosody prosody-modules (Debian packages)";
@@ -118,6 +119,9 @@ export class ProsodyTarget implements Target {
       name: this.name,
       version: `Prosody ${prosodyVersion()}`,
       details: {
+        // The build under test: mod_cloud_notify comes from prosody-modules, versioned apart from Prosody.
+        prosody: debianPackageVersion("prosody") ?? `${prosodyVersion()} (not a Debian package)`,
+        "prosody-modules": debianPackageVersion("prosody-modules") ?? `not a Debian package (mod_cloud_notify from ${CLOUD_NOTIFY_FILE})`,
         pid: String(server.pid),
         c2s: `127.0.0.1:${server.c2sPort}`,
         components: `127.0.0.1:${server.componentPort}`,
