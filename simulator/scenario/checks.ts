@@ -14,7 +14,7 @@ import { ScenarioError } from "./errors.ts";
 import type { StepArgs } from "./model.ts";
 import { matchPush, type PushMatch } from "./push-match.ts";
 import { disableIq, discoInfoIq, enableIq, removeAccountIq, type FormSpec } from "./stanzas.ts";
-import { address, app, enableJid, ms, persona, resolveVars, type StepContext } from "./step-context.ts";
+import { address, app, enableJid, ms, offsetMs, persona, resolveVars, type StepContext } from "./step-context.ts";
 
 export const IQ_TIMEOUT_MS = 5000;
 export const DEFAULT_WINDOW_MS = 2000;
@@ -183,7 +183,8 @@ function bounds(a: StepArgs): { exact?: number; atLeast?: number; atMost?: numbe
 }
 
 function pushLine(p: PushRecord, t0: number): string {
-  return `+${formatMs(Math.max(0, p.t - t0))} node=${p.node ?? "-"} ${p.xml}`;
+  const d = p.t - t0; // negative: before the step began (pushes since the previous check count)
+  return `${d < 0 ? "" : "+"}${formatMs(d)} node=${p.node ?? "-"} ${p.xml}`;
 }
 
 function resolveMatch(ctx: StepContext, m: PushMatch): PushMatch {
@@ -229,7 +230,7 @@ const expectPushes: CheckAction<PushObservation> = {
       if (JSON.stringify(want) !== JSON.stringify(have))
         return { check: "push-nodes", message: `the pushes ${where} went to other nodes`, expected: want.join(", ") || "(none)", actual: have.join(", ") || "(none)" };
     }
-    const notBefore = a["not-before"] === undefined ? undefined : ms(a["not-before"], 0);
+    const notBefore = a["not-before"] === undefined ? undefined : offsetMs(a["not-before"]);
     for (const [i, p] of got.entries()) {
       if (notBefore !== undefined && p.t - obs.t0 < notBefore)
         return { check: "push-timing", message: `push #${i + 1} arrived ${formatMs(p.t - obs.t0)} after the step began, before ${formatMs(notBefore)}`, expected: `≥ ${formatMs(notBefore)}`, actual: formatMs(p.t - obs.t0) };

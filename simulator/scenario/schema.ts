@@ -43,6 +43,10 @@ const definitions: Record<string, Schema> = {
     description: "A duration: '500ms', '5s', '2m', '72h', or a number of seconds",
     oneOf: [{ type: "string", pattern: "^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$" }, { type: "number", minimum: 0 }],
   },
+  offset: {
+    description: "A duration, or with a leading '-' one before the step began ('-400ms': a push the step before brought, which this check counts too)",
+    oneOf: [{ type: "string", pattern: "^-?[0-9]+(\\.[0-9]+)?(ms|s|m|h)$" }, { type: "number", minimum: 0 }],
+  },
   /** A text, or a generated one: { repeat: "ab", length: 300000 } (no megabyte YAML files). */
   text: {
     description: "A text, or a generated one: { repeat: TEXT, length: CHARACTERS }",
@@ -172,7 +176,7 @@ const steps: Record<string, Schema> = {
       "at-least": { type: "integer", minimum: 1, description: "at least this many (returns as soon as they arrived, unless an upper bound is given)" },
       "at-most": { type: "integer", minimum: 0 },
       within: ref("duration"),
-      "not-before": ref("duration"),
+      "not-before": ref("offset"),
       match: ref("pushMatch"),
       pushes: { type: "array", items: ref("pushMatch") },
       nodes: { type: "array", items: { type: "string" }, description: "the nodes of the pushes received in the window, in any order (a multiset): exactly these" },

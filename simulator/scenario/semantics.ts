@@ -2,7 +2,7 @@
 // action per step, persona/app names that exist, durations, option values.
 import { effectiveOptions, ScenarioOptionError } from "../options.ts";
 import type { RuleInfo, SourceLocation } from "../results.ts";
-import { parseDuration } from "./duration.ts";
+import { parseDuration, parseOffset } from "./duration.ts";
 import type { LoadError, Scenario } from "./model.ts";
 import { rawXmlProblem } from "./raw-xml.ts";
 
@@ -47,9 +47,10 @@ export function checkSemantics(s: Scenario, nodeAt: (p: (string | number)[]) => 
       err([...path, "to"], `unknown persona or account '${args.to}' (use a persona name, an account, a JID or \${persona.full})`);
     const app = step.action === "app" ? args.name : args.app;
     if (typeof app === "string" && !apps.has(app)) err([...path, step.action === "app" ? "name" : "app"], `unknown app server '${app}'; declared: ${[...apps].join(", ")}`);
-    for (const k of ["within", "every", "not-before", "duration"]) {
+    for (const k of ["within", "every", "duration"]) {
       if (k in args && parseDuration(args[k]) === null) err([...path, k], `${k}: not a duration (use 500ms, 5s, 2m, 72h)`);
     }
+    if ("not-before" in args && parseOffset(args["not-before"]) === null) err([...path, "not-before"], "not-before: not a duration (use 500ms, 5s, or -400ms for a push before the step began)");
     if (step.action === "expect-pushes" && "count" in args && ("at-least" in args || "at-most" in args))
       err(path, "expect-pushes: give either count, or at-least and/or at-most");
     if (step.action === "expect-pushes" && Array.isArray(args.nodes) && typeof args.count === "number" && args.nodes.length !== args.count)

@@ -1,7 +1,7 @@
 // What a step runs against: the target session, the scenario, cursors over what was already
 // checked; and the small helpers every step uses to turn names into this target's JIDs.
 import type { AppServerHandle, PersonaHandle, TargetSession } from "../target.ts";
-import { parseDuration } from "./duration.ts";
+import { parseDuration, parseOffset } from "./duration.ts";
 import { ScenarioError } from "./errors.ts";
 import type { Scenario, StepArgs } from "./model.ts";
 
@@ -64,6 +64,13 @@ export function enableJid(ctx: StepContext, a: StepArgs): string | undefined {
   if (a["omit-jid"]) return undefined;
   if (typeof a.jid === "string") return resolveVars(ctx, a.jid);
   return app(ctx, a.app).jid;
+}
+
+/** A not-before offset in ms (negative: before the step began). */
+export function offsetMs(v: unknown): number {
+  const d = parseOffset(v);
+  if (d === null) throw new ScenarioError(`not a duration: ${String(v)}`);
+  return d;
 }
 
 export function ms(v: unknown, fallback: number): number {

@@ -54,6 +54,7 @@ describe("ejabberd capabilities and skips", () => {
     expect(unsupportedReason(w({ push_max_errors: 3 }))).toMatch(/push_max_errors: .*first app-server error/);
     expect(unsupportedReason(w({ push_max_errors: 1 }))).toBeUndefined(); // ejabberd's fixed value
     expect(unsupportedReason(w({ push_max_devices: 2 }))).toMatch(/push_max_devices/);
+    expect(unsupportedReason(w({ push_max_devices: 5 }))).toBeUndefined(); // the default, written out: runs (needs.ts's rule)
     expect(unsupportedReason(w({}, { needs: ["restart"] }))).toBeUndefined();
     expect(unsupportedReason(w({}, { needs: ["store-failure"] }))).toMatch(/store-failure/);
     expect(unsupportedReason(w({}, { hooks: { vetoPush: [{ reason: "x" }] } }))).toMatch(/veto hooks/);

@@ -64,6 +64,8 @@ export function modulesFor(h: HostSpec): Record<string, Record<string, unknown>>
     mod_carboncopy: {},
     mod_client_state: {},
     mod_offline: { access_max_user_messages: "max_user_offline_messages" },
+    // XEP-0077 account removal (R-ACCOUNT-REMOVED); nobody may register in band (access: none).
+    mod_register: { access: "none" },
     ...(h.archive && { mod_mam: { default: "always", db_type: "mnesia" } }),
     // resend_on_timeout: as in ejabberd's and Debian's sample configs (unacked messages of an
     // expired session go to offline storage when no other resource is online).
@@ -80,9 +82,15 @@ export function modulesFor(h: HostSpec): Record<string, Record<string, unknown>>
  */
 const BACKLOG = 1024;
 
+/**
+ * A client's stanza size limit, as Prosody's default (256 KiB): ejabberd's own default is no limit;
+ * past it ejabberd ends the stream with policy-violation ("XML stanza is too big").
+ */
+export const MAX_STANZA_SIZE = 262_144;
+
 export function renderConfig(c: ConfigInput): string {
   const listen = [
-    { port: c.ports.c2s, ip: "127.0.0.1", module: "ejabberd_c2s", backlog: BACKLOG, starttls: false, access: "c2s" },
+    { port: c.ports.c2s, ip: "127.0.0.1", module: "ejabberd_c2s", backlog: BACKLOG, starttls: false, access: "c2s", max_stanza_size: MAX_STANZA_SIZE },
     {
       port: c.ports.component,
       ip: "127.0.0.1",

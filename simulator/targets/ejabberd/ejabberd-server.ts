@@ -24,6 +24,9 @@ export interface EjabberdServerOptions {
   keepDir?: boolean; // leave the temp dir (config, logs, spool) for inspection
 }
 
+/** Starts tried when a chosen port was taken in the meantime (eaddrinuse); see start(). */
+const PORT_ATTEMPTS = 3;
+
 function chownTree(path: string, uid: number, gid: number): void {
   chownSync(path, uid, gid);
   if (statSync(path).isDirectory()) for (const name of readdirSync(path)) chownTree(join(path, name), uid, gid);
@@ -56,7 +59,24 @@ export class EjabberdServer implements WireServer {
     for (const h of opts.hosts ?? []) this.hosts.set(h.name, h);
   }
 
+  /**
+   * Starts one on fresh ports. A port chosen free can be taken before ejabberd binds it (by
+   * another server starting beside it, or any process on the machine): ejabberd then exits with
+   * eaddrinuse, and only then is the start tried again, on new ports, at most PORT_ATTEMPTS times.
+   */
   static async start(opts: EjabberdServerOptions = {}): Promise<EjabberdServer> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await EjabberdServer.startOnce(opts);
+      } catch (e) {
+        const msg = (e as Error).message;
+        if (attempt >= PORT_ATTEMPTS || !msg.includes("eaddrinuse")) throw e;
+        log.warn({ attempt, err: msg.slice(-300) }, "ejabberd found a port taken at start; starting again on new ports");
+      }
+    }
+  }
+
+  private static async startOnce(opts: EjabberdServerOptions): Promise<EjabberdServer> {
     const user = runAsUser(); // fails early, with the reason, when we cannot run it
     const dir = mkdtempSync(join(tmpdir(), "pushlab-ejabberd-"));
     const [c2s, component, http, dist] = await freePorts(4);
