@@ -22,6 +22,8 @@ export interface EjabberdServerOptions {
   hosts?: HostSpec[]; // declared up front (no reload needed for these)
   logLevel?: ConfigInput["logLevel"];
   keepDir?: boolean; // leave the temp dir (config, logs, spool) for inspection
+  inBandRegistration?: ConfigInput["inBandRegistration"]; // XEP-0077 from loopback (the xmpp target's tests)
+  extraComponents?: { domain: string; secret: string }[]; // more XEP-0114 components (one app gateway each)
 }
 
 function chownTree(path: string, uid: number, gid: number): void {
@@ -112,8 +114,9 @@ export class EjabberdServer implements WireServer {
       ports: this.ports,
       node: this.node,
       hosts: [...this.hosts.values()],
-      components: [{ domain: this.pushDomain, secret: this.pushSecret }],
+      components: [{ domain: this.pushDomain, secret: this.pushSecret }, ...(this.opts.extraComponents ?? [])],
       logLevel: this.opts.logLevel ?? "info", // info: the session log above needs it
+      ...(this.opts.inBandRegistration && { inBandRegistration: true }),
     });
     const user = runAsUser();
     if (user) for (const f of [this.layout.configFile, this.layout.ctlConfigFile]) chownSync(f, user.uid, user.gid);
