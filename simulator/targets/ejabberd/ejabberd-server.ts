@@ -23,7 +23,6 @@ export interface EjabberdServerOptions {
   logLevel?: ConfigInput["logLevel"];
   keepDir?: boolean; // leave the temp dir (config, logs, spool) for inspection
   inBandRegistration?: ConfigInput["inBandRegistration"]; // XEP-0077 from loopback (the xmpp target's tests)
-  extraComponents?: { domain: string; secret: string }[]; // more XEP-0114 components (one app gateway each)
 }
 
 function chownTree(path: string, uid: number, gid: number): void {
@@ -114,7 +113,7 @@ export class EjabberdServer implements WireServer {
       ports: this.ports,
       node: this.node,
       hosts: [...this.hosts.values()],
-      components: [{ domain: this.pushDomain, secret: this.pushSecret }, ...(this.opts.extraComponents ?? [])],
+      components: [{ domain: this.pushDomain, secret: this.pushSecret }],
       logLevel: this.opts.logLevel ?? "info", // info: the session log above needs it
       ...(this.opts.inBandRegistration && { inBandRegistration: true }),
     });
