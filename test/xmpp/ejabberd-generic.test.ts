@@ -10,17 +10,15 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { ScenarioResult } from "../../simulator/results.ts";
 import { loadAll, run } from "../../simulator/runner.ts";
-import type { Scenario } from "../../simulator/scenario/model.ts";
-import { unmetNeed } from "../../simulator/scenario/needs.ts";
 import { EJABBERD_CAPABILITIES } from "../../simulator/targets/ejabberd/capabilities.ts";
 import { EjabberdServer, type EjabberdServerOptions } from "../../simulator/targets/ejabberd/ejabberd-server.ts";
 import { createEjabberdTarget, EJABBERD_EXPECTATIONS } from "../../simulator/targets/ejabberd/index.ts";
 import { hostFor } from "../../simulator/targets/ejabberd/option-hosts.ts";
-import { createXmppTarget, type XmppTarget } from "../../simulator/targets/xmpp/index.ts";
+import { createXmppTarget } from "../../simulator/targets/xmpp/index.ts";
 import { resolveSettings, type XmppSettingsInput } from "../../simulator/targets/xmpp/settings.ts";
 import { describeWithServer } from "../support/require-server.ts";
 import { EJABBERD, EJABBERD_HINT } from "../ejabberd/support.ts";
-import { declaredFor, expectSameVerdict, explain, retargeted, tempDir, type OwnVerdict } from "./support.ts";
+import { declaredFor, expectAgreement, explain, retargeted, tempDir } from "./support.ts";
 
 // Deterministic on ejabberd (pushes at once, no batch window races): passes and deviations alike.
 const SUBSET = [
@@ -53,21 +51,6 @@ const SKIPS: Record<string, RegExp> = {
 
 const scenarios = new Map(loadAll(SUBSET).flatMap((l) => (l.ok ? [[l.scenario.id, l.scenario] as const] : [])));
 const DEFAULT_HOST = hostFor({ options: {}, archive: true });
-
-/** Exact agreement with the ejabberd target's results, scenario by scenario. */
-function compare(onEjabberd: Map<string, ScenarioResult>, target: XmppTarget, xmpp: ScenarioResult[]): void {
-  expect(xmpp).toHaveLength(SUBSET.length);
-  const caps = target.capabilities();
-  for (const r of xmpp) {
-    const s: Scenario = scenarios.get(r.id)!;
-    const e = onEjabberd.get(r.id)!;
-    const skip = unmetNeed(s, caps, "xmpp");
-    expectSameVerdict(e.verdict as OwnVerdict, r, skip, ` — ${explain(e)}`);
-    if (skip) expect(skip, s.key).toMatch(SKIPS[s.key] ?? /^never$/);
-    else expect(SKIPS[s.key], `${s.key} ran on xmpp`).toBeUndefined();
-  }
-  expect([...new Set(xmpp.map((r) => r.verdict))].sort()).toEqual(["deviation", "passed", "skipped"]);
-}
 
 describeWithServer("xmpp target on a harness-started ejabberd: the ejabberd target's verdicts", EJABBERD, EJABBERD_HINT, () => {
   let onEjabberd: Map<string, ScenarioResult>;
@@ -120,7 +103,7 @@ describeWithServer("xmpp target on a harness-started ejabberd: the ejabberd targ
       const file = tmp.write("accounts.yaml", `accounts:\n${accounts.map((a) => `  - { jid: ${a}@${DEFAULT_HOST.name}, password: pw-${a} }`).join("\n")}\n`);
       const target = createXmppTarget(settings(srv, { accounts: file }));
       const report = await run({ paths: SUBSET, targets: [target], reporters: [], expectations: { xmpp: asXmpp } });
-      compare(onEjabberd, target, report.scenarios);
+      expectAgreement(onEjabberd, scenarios, target.capabilities(), report.scenarios, SKIPS);
       expect(target.accountPool!.setAside).toEqual([]);
     } finally {
       await srv.stop();
@@ -132,7 +115,7 @@ describeWithServer("xmpp target on a harness-started ejabberd: the ejabberd targ
     try {
       const target = createXmppTarget(settings(srv, { register: true }));
       const report = await run({ paths: SUBSET, targets: [target], reporters: [], expectations: { xmpp: asXmpp } });
-      compare(onEjabberd, target, report.scenarios);
+      expectAgreement(onEjabberd, scenarios, target.capabilities(), report.scenarios, SKIPS);
       expect(target.server!.registered).toEqual([]); // every account it registered was removed again
     } finally {
       await srv.stop();

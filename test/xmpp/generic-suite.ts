@@ -13,7 +13,8 @@ import { unmetNeed } from "../../simulator/scenario/needs.ts";
 import type { TargetCapabilities } from "../../simulator/target.ts";
 import { createXmppTarget } from "../../simulator/targets/xmpp/index.ts";
 import type { XmppSettings } from "../../simulator/targets/xmpp/settings.ts";
-import { declaredVerdict, expectSameVerdict, retargeted, tempDir, type OwnVerdict } from "./support.ts";
+import { declaredVerdict } from "../support/declared-verdict.ts";
+import { expectSameVerdict, retargeted, tempDir, type OwnVerdict } from "./support.ts";
 
 export interface SuiteServer {
   /** The server's own target: its name, capabilities and expectation file. */

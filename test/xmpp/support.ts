@@ -6,11 +6,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
-import type { ExpectationSet } from "../../simulator/expectations/model.ts";
 import { effectiveOptions, OPTION_NAMES } from "../../simulator/options.ts";
 import type { ScenarioResult } from "../../simulator/results.ts";
 import type { Scenario } from "../../simulator/scenario/model.ts";
 import { unmetNeed } from "../../simulator/scenario/needs.ts";
+import type { DeclaredVerdict } from "../support/declared-verdict.ts";
 import type { OptionName, ScenarioOptions, TargetCapabilities } from "../../simulator/target.ts";
 import { prosodyCapabilities } from "../../simulator/targets/prosody/capabilities.ts";
 import { hostFor, type HostSpec } from "../../simulator/targets/prosody/option-hosts.ts";
@@ -95,18 +95,7 @@ export function retargeted(file: string, dir: string): string {
   return out;
 }
 
-export type OwnVerdict = "passed" | "deviation" | "skipped";
-
-/**
- * What a server's own target gives a scenario, as its expectation file and capabilities say
- * (test/prosody/ and test/ejabberd/conformance.test.ts hold the targets to exactly this).
- */
-export function declaredVerdict(s: Scenario, set: ExpectationSet, caps: TargetCapabilities, target: string): OwnVerdict {
-  const entry = set.scenarios.get(s.key);
-  if (entry?.skip || unmetNeed(s, caps, target)) return "skipped";
-  if (entry?.whole || [...(entry?.steps.values() ?? [])].some((d) => d.kind === "deviation")) return "deviation";
-  return "passed";
-}
+export type OwnVerdict = DeclaredVerdict;
 
 /** One line per result, for assertion messages. */
 export function explain(r: ScenarioResult): string {
@@ -127,4 +116,23 @@ export function expectSameVerdict(own: OwnVerdict, xmpp: ScenarioResult, skipWhy
     return;
   }
   expect(xmpp.verdict, why).toBe(own);
+}
+
+/**
+ * A generic-path run against the server target's results on the same scenarios: every scenario
+ * agrees exactly (expectSameVerdict), and the xmpp target skips exactly the scenarios `skips`
+ * names, each for the reason its pattern says. The run shows a pass, a declared deviation and a
+ * skip at least, so the comparison is not vacuous.
+ */
+export function expectAgreement(own: Map<string, ScenarioResult>, scenarios: Map<string, Scenario>, caps: TargetCapabilities, xmpp: ScenarioResult[], skips: Record<string, RegExp>): void {
+  expect(xmpp).toHaveLength(scenarios.size);
+  for (const r of xmpp) {
+    const s = scenarios.get(r.id)!;
+    const o = own.get(r.id)!;
+    const skip = unmetNeed(s, caps, "xmpp");
+    expectSameVerdict(o.verdict as OwnVerdict, r, skip, ` — ${explain(o)}`);
+    if (skip) expect(skip, s.key).toMatch(skips[s.key] ?? /^(?!)/);
+    else expect(skips[s.key], `${s.key} ran on xmpp`).toBeUndefined();
+  }
+  expect([...new Set(xmpp.map((r) => r.verdict))].sort()).toEqual(["deviation", "passed", "skipped"]);
 }
