@@ -21,7 +21,7 @@ export interface ProsodyServerOptions {
   logLevel?: ConfigInput["logLevel"];
   keepDir?: boolean; // leave the temp dir (config, log, data) for inspection
   flakyStoreHosts?: string[]; // hosts whose push registrations can be made to fail (see lua/)
-  extraComponents?: { domain: string; secret: string }[]; // more XEP-0114 components (one app gateway each: the receiver's validation, several xmpp targets at once)
+  extraComponents?: { domain: string; secret: string }[]; // more XEP-0114 components (e.g. receiver validation)
   extras?: ProsodyExtras; // test-only: in-band registration, TLS (see prosody-config.ts)
 }
 
