@@ -40,6 +40,8 @@ describeProsody("prosody: stream-management h of our personas", (ctx) => {
       expect(alice.counter.h).toBe(8); // 5 iq replies, own presence, 2 messages
 
       const before = alice.received.length;
+      // What alice sent before she vanished: resume() adds a ping of its own after <resumed/>.
+      const sentByAlice = s.trace.events.filter((e) => e.kind === "out" && e.actor === "alice" && /^(iq|message|presence)\b/.test(e.text ?? "")).length;
       await alice.drop();
       await s.sleep(HIBERNATION_PUSH_WINDOW_MS);
       expect(app.pushes).toHaveLength(0); // nothing unacked when the session went to sleep
@@ -49,7 +51,6 @@ describeProsody("prosody: stream-management h of our personas", (ctx) => {
       expect(alice.received.length).toBe(before); // nothing re-sent: the server saw all our acks
       expect(alice.connected).toBe(true); // and no over-count (Prosody closes the stream on that)
       // The other direction: <resumed h=…/> is the server's count of the stanzas alice sent.
-      const sentByAlice = s.trace.events.filter((e) => e.kind === "out" && e.actor === "alice" && /^(iq|message|presence)\b/.test(e.text ?? "")).length;
       expect(alice.counter.serverH).toBe(sentByAlice - 1); // minus the bind iq, sent before <enable/>
     } finally {
       await s.close();

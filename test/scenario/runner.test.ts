@@ -67,7 +67,7 @@ describe("runner", () => {
     };
     let r: RunReport | undefined;
     await run({ paths: [d], targets: [fixed], reporters: [{ onEnd: (x) => void (r = x) }] });
-    expect(r!.scenarios[0]).toMatchObject({ verdict: "skipped", skipReason: "sets push_max_errors: 3, which engine cannot set (engine has 1): no such setting", timeline: [] });
+    expect(r!.scenarios[0]).toMatchObject({ verdict: "skipped", skipReason: "sets push_max_errors: 3 (engine: 1), which engine cannot give it: no such setting", timeline: [] });
   });
 
   it("a profile decides what fails the run; results outside it are informational", async () => {
