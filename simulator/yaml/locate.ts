@@ -37,6 +37,12 @@ export function pathOf(instancePath: string): (string | number)[] {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
+/** A JSON pointer as messages show it by default ("/steps/0/send"); the top level named. */
+const pointer = (instancePath: string): string => instancePath || "(top level)";
+
+/** The same path written as keys joined by dots ("component.port"), for settings files. */
+export const dotted = (instancePath: string): string => pathOf(instancePath).join(".") || "(top level)";
+
 /** Turns ajv's errors into one clear message per problem, most specific first. */
 export function explainSchemaErrors(
   errors: ErrorObject[],
@@ -44,6 +50,7 @@ export function explainSchemaErrors(
   at: (o: number) => SourceLocation,
   docStart: number,
   unknownKey?: (path: (string | number)[], key: string) => string | undefined,
+  name: (instancePath: string) => string = pointer,
 ): LoadError[] {
   const out = new Map<string, LoadError>();
   // A shorthand branch ("a persona name") fails with a type error whenever the object branch is
@@ -56,7 +63,7 @@ export function explainSchemaErrors(
   const sorted = [...errors].sort((a, b) => b.instancePath.split("/").length - a.instancePath.split("/").length);
   for (const e of sorted) {
     const path = pathOf(e.instancePath);
-    const where = e.instancePath || "(top level)";
+    const where = name(e.instancePath);
     let message: string;
     let loc: SourceLocation;
     if (e.keyword === "additionalProperties") {

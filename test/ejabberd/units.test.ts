@@ -2,14 +2,26 @@
 // skip reasons, the session log it reads, and the expectation file.
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { hostFor, moduleOptionsFor } from "../../simulator/targets/ejabberd/option-hosts.ts";
+import { hostFor, moduleOptionsFor, vhostOf } from "../../simulator/targets/ejabberd/option-hosts.ts";
 import { layoutIn, renderConfig, renderCtlConfig } from "../../simulator/targets/ejabberd/ejabberd-config.ts";
-import { EJABBERD_CAPABILITIES, unsupportedReason } from "../../simulator/targets/ejabberd/capabilities.ts";
+import { EJABBERD_CAPABILITIES } from "../../simulator/targets/ejabberd/capabilities.ts";
+import { createEjabberdTarget } from "../../simulator/targets/ejabberd/index.ts";
+import { loadAll } from "../../simulator/runner.ts";
+import { loadScenarioText } from "../../simulator/scenario/load.ts";
+import type { Scenario } from "../../simulator/scenario/model.ts";
+import { unmetNeed } from "../../simulator/scenario/needs.ts";
 import { SessionLog } from "../../simulator/targets/ejabberd/session-log.ts";
 import { OPTION_NAMES } from "../../simulator/options.ts";
 import type { WorldSpec } from "../../simulator/target.ts";
 
 const w = (options: WorldSpec["options"], extra: Partial<WorldSpec> = {}): WorldSpec => ({ scenarioId: "u", options, personas: [], apps: [], archive: true, ...extra });
+const bundled = new Map(loadAll(["scenarios"]).flatMap((l) => (l.ok ? [[l.scenario.key, l.scenario] as const] : [])));
+const scenario = (key: string): Scenario => bundled.get(key)!;
+function text(name: string, options: string, steps: string): Scenario {
+  const [l] = loadScenarioText(`name: ${name}\nrules: [R-OFFLINE]\noptions: { ${options} }\npersonas: { alice: {} }\nsteps:\n${steps}`, `${name}.yaml`);
+  if (!l!.ok) throw new Error(JSON.stringify(l!.broken.errors));
+  return l!.scenario;
+}
 
 describe("ejabberd option mapping", () => {
   it("configures the vocabulary's defaults, not ejabberd's", () => {
@@ -39,8 +51,9 @@ describe("ejabberd option mapping", () => {
   });
 
   it("says why an option set cannot be expressed", () => {
-    expect(unsupportedReason(w({ smacks_hibernation_time: 2.5 }))).toMatch(/whole seconds/);
-    expect(unsupportedReason(w({ push_notification_with_body: true, push_notification_important_body: "x" }))).toMatch(/include_body/);
+    expect(vhostOf(w({ smacks_hibernation_time: 2.5 }))).toEqual({ why: expect.stringMatching(/whole seconds/) });
+    expect(vhostOf(w({ push_notification_with_body: true, push_notification_important_body: "x" }))).toEqual({ why: expect.stringMatching(/include_body/) });
+    expect(vhostOf(w({ push_notification_with_body: true }))).toEqual({ host: hostFor(w({ push_notification_with_body: true })) });
   });
 });
 
@@ -49,15 +62,30 @@ describe("ejabberd capabilities and skips", () => {
     expect(Object.keys(EJABBERD_CAPABILITIES.options).sort()).toEqual([...OPTION_NAMES].sort());
   });
 
-  it("skips only what a scenario asks for: a set option ejabberd lacks, a control, a hook", () => {
-    expect(unsupportedReason(w({}))).toBeUndefined();
-    expect(unsupportedReason(w({ push_max_errors: 3 }))).toMatch(/push_max_errors: .*first app-server error/);
-    expect(unsupportedReason(w({ push_max_errors: 1 }))).toBeUndefined(); // ejabberd's fixed value
-    expect(unsupportedReason(w({ push_max_devices: 2 }))).toMatch(/push_max_devices/);
-    expect(unsupportedReason(w({ push_max_devices: 5 }))).toBeUndefined(); // the default, written out: runs (needs.ts's rule)
-    expect(unsupportedReason(w({}, { needs: ["restart"] }))).toBeUndefined();
-    expect(unsupportedReason(w({}, { needs: ["store-failure"] }))).toMatch(/store-failure/);
-    expect(unsupportedReason(w({}, { hooks: { vetoPush: [{ reason: "x" }] } }))).toMatch(/veto hooks/);
+  it("the runner skips only what a scenario asks for: a set option ejabberd lacks, a control, a hook", () => {
+    const caps = EJABBERD_CAPABILITIES;
+    expect(unmetNeed(scenario("offline/R-OFFLINE-each-message"), caps, "ejabberd")).toBeUndefined();
+    expect(unmetNeed(scenario("errors/R-ERR-COUNT-small-max"), caps, "ejabberd")).toMatch(/^sets push_max_errors: 3 \(ejabberd: 1\).*first app-server error/);
+    expect(unmetNeed(text("fixed", "push_max_errors: 1", "  - connect: alice\n"), caps, "ejabberd")).toBeUndefined(); // ejabberd's fixed value
+    expect(unmetNeed(scenario("registration/R-MAXDEV"), caps, "ejabberd")).toMatch(/^sets push_max_devices: 2 \(ejabberd: unknown\)/);
+    expect(unmetNeed(scenario("dedup/R-DEDUP-restart"), caps, "ejabberd")).toBeUndefined();
+    expect(unmetNeed(scenario("registration/R-ENABLE-STOREFAIL"), caps, "ejabberd")).toMatch(/^needs the store-failure control/);
+    expect(unmetNeed(scenario("dedup/R-VETO-PUSH"), caps, "ejabberd")).toMatch(/^needs the veto-hooks control/);
+    expect(unmetNeed(scenario("ping/R-PING-given"), caps, "ejabberd")).toMatch(/^needs the ping control/);
+  });
+
+  it("prepare() declares the vhosts of exactly the scenarios that will run on the shared server", () => {
+    const target = createEjabberdTarget();
+    const mine = (options: WorldSpec["options"]) => hostFor(w(options)).name;
+    target.prepare([
+      scenario("offline/R-OFFLINE-each-message"), // the default vhost
+      scenario("content/R-PRIVACY-with-body"), // with_body on
+      text("pinged", "smacks_hibernation_time: 7", "  - connect: alice\n  - ping: alice\n"), // skipped: no ping
+      text("plain", "smacks_hibernation_time: 8", "  - connect: alice\n"), // runs on a vhost of its option set
+      text("restarted", "smacks_hibernation_time: 9", "  - connect: alice\n  - restart: true\n"), // a dedicated server
+      text("inexpressible", "smacks_hibernation_time: 2.5", "  - connect: alice\n"), // skipped when opened
+    ]);
+    expect(target.preparedHosts.sort()).toEqual([mine({}), mine({ push_notification_with_body: true }), mine({ smacks_hibernation_time: 8 })].sort());
   });
 });
 
@@ -92,6 +120,17 @@ describe("ejabberd config", () => {
     expect(cfg.host_config[b!.name].modules.mod_mam).toBeUndefined();
     expect(cfg.host_config[b!.name].modules.mod_push).toEqual({ include_body: true, include_sender: false });
     expect(cfg.host_config[a!.name].modules.mod_stream_mgmt).toMatchObject({ resume_timeout: 600, ack_timeout: 30, resend_on_timeout: "if_offline" });
+  });
+
+  it("in-band registration only when asked: mod_register for loopback on every vhost, no wait between registrations", () => {
+    const off = parse(renderConfig(input));
+    expect(off.registration_timeout).toBeUndefined();
+    for (const h of input.hosts) expect(off.host_config[h.name].modules.mod_register).toBeUndefined();
+    const on = parse(renderConfig({ ...input, inBandRegistration: true }));
+    expect(on.registration_timeout).toBe("infinity");
+    for (const h of input.hosts) expect(on.host_config[h.name].modules.mod_register).toEqual({ access: "all", ip_access: "register_from_loopback" });
+    expect(on.access_rules.register_from_loopback).toEqual({ allow: "loopback" });
+    expect(on.acl.loopback).toEqual({ ip: ["127.0.0.0/8"] });
   });
 
   it("starts Erlang without epmd, distribution on loopback, with its own node name and pid file", () => {

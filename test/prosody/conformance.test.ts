@@ -5,9 +5,9 @@ import { beforeAll, expect, it } from "vitest";
 import type { RunReport, ScenarioResult } from "../../simulator/results.ts";
 import { createReporters } from "../../reports/index.ts";
 import { expectationsFor, loadAll, run } from "../../simulator/runner.ts";
-import { unmetNeed } from "../../simulator/scenario/needs.ts";
 import { createProsodyTarget, INSTALL_HINT, prosodyInstalled } from "../../simulator/targets/prosody/index.ts";
 import { describeWithServer } from "../support/require-server.ts";
+import { declaredVerdict } from "../support/declared-verdict.ts";
 
 const loaded = loadAll(["scenarios"]);
 const scenarios = loaded.flatMap((l) => (l.ok ? [l.scenario] : []));
@@ -34,10 +34,7 @@ describeWithServer("scenario suite on Prosody 0.12", prosodyInstalled(), INSTALL
       const r = byId.get(s.id);
       expect(r, "no result").toBeDefined();
       const why = r!.findings.map((f) => `${f.check}: ${f.message}\nexpected: ${f.expected ?? ""}\nactual: ${f.actual ?? ""}`).join("\n");
-      const entry = declared.scenarios.get(s.key);
-      if (entry?.skip || unmetNeed(s, target.capabilities(), "prosody")) expect(r!.verdict, why).toBe("skipped");
-      else if (entry?.whole || [...(entry?.steps.values() ?? [])].some((d) => d.kind === "deviation")) expect(r!.verdict, why).toBe("deviation");
-      else expect(r!.verdict, why).toBe("passed");
+      expect(r!.verdict, why).toBe(declaredVerdict(s, declared, target.capabilities(), "prosody"));
     });
   }
 });

@@ -1,146 +1,135 @@
 // The xmpp target against a harness-started ejabberd 23.01 reached only through the generic
-// path, compared with the ejabberd target on the same scenarios: the same verdicts wherever both
-// run. Uses the ejabberd target's server class (simulator/targets/ejabberd/, branch wt/ejabberd)
-// when it is there; until it is merged this suite is skipped and says so.
+// path (its c2s port, its component, a file of accounts or in-band registration), judged with
+// the ejabberd target's own expectation file: exactly the ejabberd target's verdict per scenario
+// (passed ↔ passed, deviation ↔ deviation), except what the generic path skips, with its reason.
 //
-// What the ejabberd server class must offer (the lead wires it when merging):
-// - accounts through its own API: `addAccount(host, user, password)` (used for the accounts file);
-// - its XEP-0114 listener: `componentPort`, `pushDomain`, `pushSecret`; its client port `ports.c2s`;
-// - `ensureHost(hostFor(…))` and `stop()`;
-// - for the in-band registration test, the option `inBandRegistration: true`, meaning in
-//   ejabberd.yml: `registration_timeout: infinity` (the default allows one registration per IP
-//   every 600 s) and, per vhost, `mod_register: { ip_access: <rule allowing 127.0.0.0/8>,
-//   access: all }`. mod_register's <remove/> (access_remove, default all) removes them again.
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+// In-band registration needs, in ejabberd.yml (EjabberdServer's `inBandRegistration` option):
+// `registration_timeout: infinity` (the default allows one registration per address every
+// 600 s) and per vhost `mod_register: { ip_access: <a rule allowing 127.0.0.0/8>, access: all }`.
+// mod_register's <remove/> (access_remove, default all) removes the accounts again.
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { ScenarioResult } from "../../simulator/results.ts";
-import { run } from "../../simulator/runner.ts";
-import type { Target } from "../../simulator/target.ts";
+import { loadAll, run } from "../../simulator/runner.ts";
+import { EJABBERD_CAPABILITIES } from "../../simulator/targets/ejabberd/capabilities.ts";
+import { EjabberdServer, type EjabberdServerOptions } from "../../simulator/targets/ejabberd/ejabberd-server.ts";
+import { createEjabberdTarget, EJABBERD_EXPECTATIONS } from "../../simulator/targets/ejabberd/index.ts";
+import { hostFor } from "../../simulator/targets/ejabberd/option-hosts.ts";
 import { createXmppTarget } from "../../simulator/targets/xmpp/index.ts";
 import { resolveSettings, type XmppSettingsInput } from "../../simulator/targets/xmpp/settings.ts";
 import { describeWithServer } from "../support/require-server.ts";
-import { tempDir } from "./support.ts";
+import { EJABBERD, EJABBERD_HINT } from "../ejabberd/support.ts";
+import { declaredFor, expectAgreement, explain, retargeted, tempDir } from "./support.ts";
 
-const EJABBERD_DIR = fileURLToPath(new URL("../../simulator/targets/ejabberd/", import.meta.url));
-const MERGED = existsSync(`${EJABBERD_DIR}ejabberd-server.ts`);
-
-// Deterministic on ejabberd (pushes at once, no batch window races): passes and failures alike.
+// Deterministic on ejabberd (pushes at once, no batch window races): passes and deviations alike.
 const SUBSET = [
-  "offline/R-OFFLINE-each-message.yaml",
+  "offline/R-OFFLINE-each-message.yaml", // deviation: no message-count
   "offline/R-OFFLINE-online-no-push.yaml",
   "offline/R-OFFLINE-full-jid.yaml",
   "offline/R-OFFLINE-every-registration.yaml",
   "offline/R-DISABLE-push-stops.yaml",
   "registration/R-ENABLE.yaml",
-  "registration/R-ENABLE-JID-bare.yaml",
-  "registration/R-DISABLE-node.yaml",
+  "registration/R-ENABLE-JID-bare.yaml", // deviation: the jid is not checked
+  "registration/R-DISABLE-node.yaml", // deviation (XEP-0357 §6)
   "registration/R-DISCO.yaml",
   "content/R-PUBOPTS-verbatim.yaml",
-  "content/R-SUMMARY-form-shape.yaml",
+  "content/R-SUMMARY-form-shape.yaml", // deviation: the form
   "important/R-IMPORTANT-body.yaml",
-  "important/R-IMPORTANT-headline.yaml",
-  "errors/R-ERR-WAIT.yaml",
+  "important/R-IMPORTANT-headline.yaml", // deviation: the placeholder for a headline
+  "errors/R-ERR-WAIT.yaml", // push_max_errors 16: ejabberd has 1, skipped by both
   "archive/R-MAM-other-device-online.yaml",
-  "errors/R-ERR-COUNT-small-max.yaml", // push_max_errors 3: no such setting on ejabberd, skipped by both
+  "errors/R-ERR-COUNT-small-max.yaml", // push_max_errors 3: ejabberd has 1, skipped by both
+  "hibernation/R-HIB-QUEUE.yaml", // deviation: pushed at once, no one-second batch
+  "hibernation/R-ACK-DELAY.yaml", // sets the ack delay to 3 s: the default vhost has 30 s
 ].map((f) => `scenarios/${f}`);
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-interface EjabberdModules {
-  server: any; // ejabberd-server.ts
-  hosts: any; // option-hosts.ts
-  target: any; // index.ts
-}
+/** What the generic path skips on the default vhost and why. */
+const SKIPS: Record<string, RegExp> = {
+  "errors/R-ERR-COUNT-small-max": /^sets push_max_errors: 3 \(xmpp: 1\)/,
+  "errors/R-ERR-WAIT": /^sets push_max_errors: 16 \(xmpp: 1\)/,
+  "hibernation/R-ACK-DELAY": /^sets smacks_max_ack_delay: 3 \(xmpp: 30\)/,
+};
 
-async function loadEjabberd(): Promise<EjabberdModules> {
-  const load = (f: string) => import(/* @vite-ignore */ `${EJABBERD_DIR}${f}`);
-  return { server: await load("ejabberd-server.ts"), hosts: await load("option-hosts.ts"), target: await load("index.ts") };
-}
+const scenarios = new Map(loadAll(SUBSET).flatMap((l) => (l.ok ? [[l.scenario.id, l.scenario] as const] : [])));
+const DEFAULT_HOST = hostFor({ options: {}, archive: true });
 
-/** The same verdict where both ran (a declared deviation on ejabberd is a failure as written). */
-function expectSameVerdicts(onEjabberd: ScenarioResult[], onXmpp: ScenarioResult[]): void {
-  const byId = new Map(onEjabberd.map((r) => [r.id, r]));
-  expect(onXmpp).toHaveLength(SUBSET.length);
-  let both = 0;
-  for (const x of onXmpp) {
-    const e = byId.get(x.id)!;
-    const why = `${x.id}\n xmpp: ${x.verdict} ${x.skipReason ?? ""} ${x.findings.map((f) => f.message).join("; ")}\n ejabberd: ${e.verdict} ${e.skipReason ?? ""} ${e.findings.map((f) => f.message).join("; ")}`;
-    if (x.verdict === "skipped") {
-      expect(x.skipReason, why).toMatch(/\S/);
-      continue;
+describeWithServer("xmpp target on a harness-started ejabberd: the ejabberd target's verdicts", EJABBERD, EJABBERD_HINT, () => {
+  let onEjabberd: Map<string, ScenarioResult>;
+  const tmp = tempDir();
+  const asXmpp = retargeted(EJABBERD_EXPECTATIONS, tmp.dir);
+  beforeAll(async () => {
+    const report = await run({ paths: SUBSET, targets: [createEjabberdTarget()], reporters: [] });
+    onEjabberd = new Map(report.scenarios.map((r) => [r.id, r]));
+  }, 300_000);
+  afterAll(() => tmp.remove());
+
+  /** An ejabberd of the test's own with the default option set's vhost; the caller stops it. */
+  async function startEjabberd(opts: Omit<EjabberdServerOptions, "hosts"> = {}): Promise<EjabberdServer> {
+    const srv = await EjabberdServer.start({ ...opts, hosts: [DEFAULT_HOST] });
+    try {
+      await srv.ensureHost(DEFAULT_HOST);
+    } catch (e) {
+      await srv.stop();
+      throw e;
     }
-    if (e.verdict === "skipped") continue;
-    both++;
-    expect(x.verdict, why).toBe(e.verdict === "deviation" ? "failed" : e.verdict);
+    return srv;
   }
-  expect(both).toBeGreaterThanOrEqual(SUBSET.length - 2);
-}
 
-if (!MERGED) {
-  describe.skip("xmpp target on a harness-started ejabberd (skipped: the ejabberd target is not merged yet)", () => {
-    it("compares with the ejabberd target", () => {});
+  function settings(srv: EjabberdServer, over: Partial<XmppSettingsInput>) {
+    // The vhost's values as a maintainer would declare them: those ejabberd sets, at the
+    // vocabulary's defaults, and its fixed push_max_errors of 1.
+    const input: XmppSettingsInput = {
+      host: "127.0.0.1",
+      port: srv.ports.c2s,
+      domain: DEFAULT_HOST.name,
+      tls: "none",
+      component: { host: "127.0.0.1", port: srv.componentPort, domain: srv.pushDomain, secret: srv.pushSecret },
+      "server-options": declaredFor(EJABBERD_CAPABILITIES, {}),
+      parallelism: 4,
+      ...over,
+    };
+    return resolveSettings(undefined, { input, where: (p) => `test:${p.join(".")}` });
+  }
+
+  it("the ejabberd target ran the subset: passes, declared deviations and skips; nothing failed", () => {
+    for (const r of onEjabberd.values()) expect(["passed", "deviation", "skipped"], explain(r)).toContain(r.verdict);
+    expect([...onEjabberd.values()].filter((r) => r.verdict === "skipped").map((r) => r.key).sort()).toEqual(["errors/R-ERR-COUNT-small-max", "errors/R-ERR-WAIT"]);
   });
-} else {
-  const { ejabberdInstalled } = await import(/* @vite-ignore */ `${EJABBERD_DIR}install.ts`);
-  describeWithServer("xmpp target on a harness-started ejabberd", ejabberdInstalled(), "install ejabberd", () => {
-    let ej: EjabberdModules;
-    let onEjabberd: ScenarioResult[];
-    beforeAll(async () => {
-      ej = await loadEjabberd();
-      const report = await run({ paths: SUBSET, targets: [ej.target.createEjabberdTarget() as Target], reporters: [] });
-      onEjabberd = report.scenarios;
-    }, 300_000);
 
-    /** An ejabberd of the test's own with the default option set's vhost; the caller stops it. */
-    async function startEjabberd(opts: Record<string, unknown> = {}): Promise<{ srv: any; host: string }> {
-      const host = ej.hosts.hostFor({ options: {}, archive: true });
-      const srv = await ej.server.EjabberdServer.start({ hosts: [host], ...opts });
-      await srv.ensureHost(host);
-      return { srv, host: host.name };
+  it("accounts from a file (created through ejabberd's API): the same verdicts", async () => {
+    const srv = await startEjabberd();
+    try {
+      const accounts = Array.from({ length: 8 }, (_, i) => `pool${i}`);
+      for (const a of accounts) await srv.addAccount(DEFAULT_HOST.name, a, `pw-${a}`);
+      const file = tmp.write("accounts.yaml", `accounts:\n${accounts.map((a) => `  - { jid: ${a}@${DEFAULT_HOST.name}, password: pw-${a} }`).join("\n")}\n`);
+      const target = createXmppTarget(settings(srv, { accounts: file }));
+      const report = await run({ paths: SUBSET, targets: [target], reporters: [], expectations: { xmpp: asXmpp } });
+      expectAgreement(onEjabberd, scenarios, target.capabilities(), report.scenarios, SKIPS);
+      expect(target.accountPool!.setAside).toEqual([]);
+    } finally {
+      await srv.stop();
     }
+  }, 300_000);
 
-    function settings(srv: any, domain: string, over: Partial<XmppSettingsInput>) {
-      // Nothing declared: the vhost runs the vocabulary's defaults, as the ejabberd target sets them.
-      const input: XmppSettingsInput = {
-        host: "127.0.0.1",
-        port: srv.ports.c2s,
-        domain,
-        tls: "none",
-        component: { host: "127.0.0.1", port: srv.componentPort, domain: srv.pushDomain, secret: srv.pushSecret },
-        parallelism: 4,
-        ...over,
-      };
-      return resolveSettings(undefined, { input, where: (p) => `test:${p.join(".")}` });
+  it("accounts by in-band registration (mod_register for loopback): the same verdicts, every account removed", async () => {
+    const srv = await startEjabberd({ inBandRegistration: true });
+    try {
+      const target = createXmppTarget(settings(srv, { register: true }));
+      const report = await run({ paths: SUBSET, targets: [target], reporters: [], expectations: { xmpp: asXmpp } });
+      expectAgreement(onEjabberd, scenarios, target.capabilities(), report.scenarios, SKIPS);
+      expect(target.server!.registered).toEqual([]); // every account it registered was removed again
+    } finally {
+      await srv.stop();
     }
+  }, 300_000);
 
-    it("accounts from a file (created through ejabberd's API): the ejabberd target's verdicts", async () => {
-      const { srv, host } = await startEjabberd();
-      const tmp = tempDir();
-      try {
-        const accounts = Array.from({ length: 8 }, (_, i) => `pool${i}`);
-        for (const a of accounts) await srv.addAccount(host, a, `pw-${a}`);
-        const file = tmp.write("accounts.yaml", `accounts:\n${accounts.map((a) => `  - { jid: ${a}@${host}, password: pw-${a} }`).join("\n")}\n`);
-        const target = createXmppTarget(settings(srv, host, { accounts: file }));
-        const report = await run({ paths: SUBSET, targets: [target], reporters: [] });
-        expectSameVerdicts(onEjabberd, report.scenarios);
-        expect(target.accountPool!.setAside).toEqual([]);
-      } finally {
-        tmp.remove();
-        await srv.stop();
-      }
-    }, 300_000);
-
-    it("accounts by in-band registration (ejabberd with mod_register for loopback): the same verdicts", async () => {
-      const { srv, host } = await startEjabberd({ inBandRegistration: true });
-      try {
-        const report = await run({ paths: SUBSET, targets: [createXmppTarget(settings(srv, host, { register: true }))], reporters: [] });
-        const refused = report.scenarios.find((r) => r.findings.some((f) => /in-band registration/.test(f.message)));
-        expect(refused?.findings[0]?.message, "the ejabberd server class needs the inBandRegistration option (see the top of this file)").toBeUndefined();
-        expectSameVerdicts(onEjabberd, report.scenarios);
-      } finally {
-        await srv.stop();
-      }
-    }, 300_000);
-
-  });
-}
+  it("the control: without inBandRegistration ejabberd ignores registration requests, and the xmpp target says so after its bounded wait", async () => {
+    const srv = await startEjabberd();
+    try {
+      const target = createXmppTarget(settings(srv, { register: true }));
+      await expect(target.start()).rejects.toThrow(/does not answer in-band registration requests \(.*no answer within \d+ ms; not advertised in its stream features\): enable in-band registration/);
+      await target.stop();
+    } finally {
+      await srv.stop();
+    }
+  }, 60_000);
+});

@@ -24,7 +24,7 @@ describeWithServer("xmpp target: TLS modes", PROSODY, PROSODY_HINT, () => {
   let srv: ProsodyServer;
   beforeAll(async () => {
     certs = caSignedCert([DEFAULT_HOST.name]);
-    srv = await startProsody([DEFAULT_HOST], { registration: true, tls: { certificate: certs.cert, key: certs.key, require: true, directTls: true } });
+    srv = await startProsody([DEFAULT_HOST], { extras: { registration: true, tls: { certificate: certs.cert, key: certs.key, require: true, directTls: true } } });
   });
   afterAll(async () => {
     await srv?.stop();
@@ -65,7 +65,7 @@ describeWithServer("xmpp target: TLS modes", PROSODY, PROSODY_HINT, () => {
 describeWithServer("xmpp target: a self-signed certificate", PROSODY, PROSODY_HINT, () => {
   it("is trusted when given as its own CA (--ca cert.pem), over direct TLS", async () => {
     const self = selfSignedCert([DEFAULT_HOST.name]);
-    const srv = await startProsody([DEFAULT_HOST], { registration: true, tls: { certificate: self.cert, key: self.key, require: true, directTls: true } });
+    const srv = await startProsody([DEFAULT_HOST], { extras: { registration: true, tls: { certificate: self.cert, key: self.key, require: true, directTls: true } } });
     try {
       await passes(settingsFor(srv, DEFAULT_HOST, { tls: "direct", port: srv.directTlsPort!, ca: self.caCert }));
       const other = selfSignedCert(["someone-else.example"]);

@@ -1,23 +1,27 @@
 // Shared bits for the xmpp target's tests: a harness-started Prosody reached only through the
 // generic path (its c2s port, its component, in-band registration or a file of accounts), the
-// settings that describe one of its VirtualHosts, and the rule that compares verdicts.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// options a maintainer would declare for a server, a server's expectation file retargeted to
+// the xmpp target, and the exact verdict comparison with a server's own target.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
+import { effectiveOptions, OPTION_NAMES } from "../../simulator/options.ts";
 import type { ScenarioResult } from "../../simulator/results.ts";
 import type { Scenario } from "../../simulator/scenario/model.ts";
-import { OPTION_NAMES, OPTIONS } from "../../simulator/options.ts";
-import type { OptionName } from "../../simulator/target.ts";
+import { unmetNeed } from "../../simulator/scenario/needs.ts";
+import type { DeclaredVerdict } from "../support/declared-verdict.ts";
+import type { OptionName, ScenarioOptions, TargetCapabilities } from "../../simulator/target.ts";
+import { prosodyCapabilities } from "../../simulator/targets/prosody/capabilities.ts";
 import { hostFor, type HostSpec } from "../../simulator/targets/prosody/option-hosts.ts";
 import { ProsodyServer, type ProsodyServerOptions } from "../../simulator/targets/prosody/prosody-server.ts";
 import { resolveSettings, type OptionValue, type XmppSettings, type XmppSettingsInput } from "../../simulator/targets/xmpp/settings.ts";
 
 export const DEFAULT_HOST = hostFor({ options: {}, archive: true });
 
-/** A Prosody with the given hosts, started; the caller stops it. */
-export async function startProsody(hosts: HostSpec[], extras: ProsodyServerOptions["extras"] = { registration: true }): Promise<ProsodyServer> {
-  const srv = await ProsodyServer.start({ hosts, extras });
+/** A Prosody with the given hosts (in-band registration on unless opts say otherwise), started; the caller stops it. */
+export async function startProsody(hosts: HostSpec[], opts: Omit<ProsodyServerOptions, "hosts"> = { extras: { registration: true } }): Promise<ProsodyServer> {
+  const srv = await ProsodyServer.start({ ...opts, hosts });
   try {
     for (const h of hosts) await srv.ensureHost(h);
   } catch (e) {
@@ -28,14 +32,24 @@ export async function startProsody(hosts: HostSpec[], extras: ProsodyServerOptio
 }
 
 /**
- * What a maintainer would declare for this VirtualHost: every mod_cloud_notify / mod_smacks
- * option's value on it (the host's own settings over the modules' defaults). pushlab's own
- * options have no Prosody setting and stay undeclared.
+ * What a maintainer would declare for a server configured for `options` by a target with these
+ * capabilities: every option the target sets, at the scenario's value or the vocabulary's
+ * default; every option the server has fixed, at that value; nothing for options it lacks.
  */
-export function declaredOptions(host: HostSpec): Partial<Record<OptionName, OptionValue>> {
+export function declaredFor(caps: TargetCapabilities, options: ScenarioOptions): Partial<Record<OptionName, OptionValue>> {
+  const all = effectiveOptions(options);
   const out: Partial<Record<OptionName, OptionValue>> = {};
-  for (const n of OPTION_NAMES) if (OPTIONS[n].origin !== "pushlab") out[n] = OPTIONS[n].default;
-  return { ...out, ...(host.options as Partial<Record<OptionName, OptionValue>>) };
+  for (const n of OPTION_NAMES) {
+    const sup = caps.options[n];
+    if (sup.ok) out[n] = all[n];
+    else if (sup.value !== undefined) out[n] = sup.value;
+  }
+  return out;
+}
+
+/** The options of a Prosody VirtualHost as a maintainer would declare them. */
+export function declaredOptions(host: HostSpec): Partial<Record<OptionName, OptionValue>> {
+  return declaredFor(prosodyCapabilities(true), host.options as ScenarioOptions);
 }
 
 /** Settings for the xmpp target that reach `host` on `srv` like any server (no TLS unless given). */
@@ -69,49 +83,56 @@ export function tempDir(): { dir: string; write(name: string, text: string): str
 }
 
 /**
- * What Prosody does with this scenario, as its declarations say (test/prosody/conformance.test.ts
- * holds the Prosody target to them): "passed", "deviation" (it fails as declared), or "skipped".
+ * A copy of a server target's expectation file that judges the xmpp target instead (the loader
+ * rejects a file whose `target:` is not the target it is applied to), written into `dir`.
  */
-export function prosodyExpectation(s: Scenario): "passed" | "deviation" | "skipped" {
-  if (s.on.prosody?.skip) return "skipped";
-  if (s.on.prosody?.deviation || s.steps.some((st) => st.on.prosody?.deviation)) return "deviation";
-  return "passed";
+export function retargeted(file: string, dir: string): string {
+  const text = readFileSync(file, "utf8");
+  const copy = text.replace(/^target: [\w-]+$/m, "target: xmpp");
+  if (copy === text) throw new Error(`${file}: no 'target:' line to retarget`);
+  const out = join(dir, `as-xmpp-${file.split("/").slice(-2).join("-")}`);
+  writeFileSync(out, copy);
+  return out;
+}
+
+export type OwnVerdict = DeclaredVerdict;
+
+/** One line per result, for assertion messages. */
+export function explain(r: ScenarioResult): string {
+  return `${r.id}: ${r.target} ${r.verdict}${r.skipReason ? ` (${r.skipReason})` : ""}${r.findings.map((f) => `\n  ${f.check}: ${f.message}`).join("")}`;
 }
 
 /**
- * Whether a step's Prosody override only widens the push count around what the scenario itself
- * expects (e.g. "0 or 1 push" where the scenario says 0): then Prosody may behave as the
- * scenario says, and the generic target may pass that step.
+ * The generic path judged with the server's own expectation file gives exactly the server
+ * target's verdict (passed ↔ passed, deviation ↔ deviation), unless it skips the scenario: then
+ * `skipWhy` (what the xmpp target's capabilities say) must be the reason, and the caller lists
+ * those skips. A scenario the server's target skips must not run on the generic path either.
  */
-function overrideAdmitsOriginal(step: Scenario["steps"][number]): boolean {
-  const over = step.on.prosody?.args ?? {};
-  const count = step.args.count;
-  if (step.action !== "expect-pushes" || typeof count !== "number" || over.count !== undefined) return false;
-  const lo = typeof over["at-least"] === "number" ? over["at-least"] : 0;
-  const hi = typeof over["at-most"] === "number" ? over["at-most"] : Infinity;
-  return lo <= count && count <= hi && (count === 0 || over.match === undefined);
-}
-
-/**
- * The generic target sees Prosody's behaviour without Prosody's declarations: where Prosody
- * passes it must pass; where Prosody deviates (declared) it must fail — at a step Prosody's
- * declaration overrides, unless the whole scenario is declared — or, where every overriding
- * step admits the scenario's own expectation, it may pass. Skips need a reason.
- */
-export function expectAgreement(s: Scenario, prosody: "passed" | "deviation" | "skipped", xmpp: ScenarioResult): void {
-  const why = `${s.id}: xmpp ${xmpp.verdict}${xmpp.skipReason ? ` (${xmpp.skipReason})` : ""}\n${xmpp.findings.map((f) => `${f.check}: ${f.message}`).join("\n")}`;
-  if (xmpp.verdict === "skipped") {
-    expect(xmpp.skipReason, why).toMatch(/\S/);
+export function expectSameVerdict(own: OwnVerdict, xmpp: ScenarioResult, skipWhy: string | undefined, ownNote = ""): void {
+  const why = `${explain(xmpp)}\n  own target: ${own}${ownNote}`;
+  if (skipWhy !== undefined) {
+    expect(xmpp.verdict, why).toBe("skipped");
+    expect(xmpp.skipReason, why).toBe(skipWhy);
     return;
   }
-  if (prosody === "passed") expect(xmpp.verdict, why).toBe("passed");
-  else if (prosody === "deviation") {
-    const mayPass = !s.on.prosody?.deviation && s.steps.filter((st) => st.on.prosody?.deviation).every(overrideAdmitsOriginal);
-    if (mayPass && xmpp.verdict === "passed") return;
-    expect(xmpp.verdict, why).toBe("failed");
-    if (!s.on.prosody?.deviation) {
-      const steps = new Set(s.steps.filter((st) => st.on.prosody).map((st) => st.index));
-      expect(xmpp.findings.some((f) => f.step !== undefined && steps.has(f.step)), `${why}\nfailed at a step Prosody's declaration does not cover`).toBe(true);
-    }
-  } else throw new Error(`${s.id} is skipped on Prosody, yet ran on xmpp: ${why}`);
+  expect(xmpp.verdict, why).toBe(own);
+}
+
+/**
+ * A generic-path run against the server target's results on the same scenarios: every scenario
+ * agrees exactly (expectSameVerdict), and the xmpp target skips exactly the scenarios `skips`
+ * names, each for the reason its pattern says. The run shows a pass, a declared deviation and a
+ * skip at least, so the comparison is not vacuous.
+ */
+export function expectAgreement(own: Map<string, ScenarioResult>, scenarios: Map<string, Scenario>, caps: TargetCapabilities, xmpp: ScenarioResult[], skips: Record<string, RegExp>): void {
+  expect(xmpp).toHaveLength(scenarios.size);
+  for (const r of xmpp) {
+    const s = scenarios.get(r.id)!;
+    const o = own.get(r.id)!;
+    const skip = unmetNeed(s, caps, "xmpp");
+    expectSameVerdict(o.verdict as OwnVerdict, r, skip, ` — ${explain(o)}`);
+    if (skip) expect(skip, s.key).toMatch(skips[s.key] ?? /^(?!)/);
+    else expect(skips[s.key], `${s.key} ran on xmpp`).toBeUndefined();
+  }
+  expect([...new Set(xmpp.map((r) => r.verdict))].sort()).toEqual(["deviation", "passed", "skipped"]);
 }

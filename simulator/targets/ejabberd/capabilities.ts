@@ -1,9 +1,7 @@
 // What the ejabberd target offers: the vocabulary mapped onto mod_push, mod_push_keepalive and
 // mod_stream_mgmt (per vhost), a restart on the same spool, and nothing that needs a server
 // module of ours (ejabberd 23.01 has no hook we could reach for pings, vetoes or storage faults).
-import type { OptionName, OptionSupport, Support, TargetCapabilities, WorldSpec } from "../../target.ts";
-import { OPTIONS } from "../../options.ts";
-import { hostFor, InexpressibleOptions } from "./option-hosts.ts";
+import type { OptionName, OptionSupport, Support, TargetCapabilities } from "../../target.ts";
 
 const yes = { ok: true } as const;
 const ours = (n: string): OptionSupport => ({ ok: false, reason: `${n} is pushlab's own option; ejabberd has no such setting` });
@@ -46,33 +44,3 @@ export const EJABBERD_CAPABILITIES: TargetCapabilities = {
   features: { "archive-off": yes, carbons: { ok: true, note: "mod_carboncopy" }, csi: { ok: true, note: "mod_client_state" } },
   options: EJABBERD_OPTIONS,
 };
-
-/**
- * Why a world cannot run on ejabberd, or undefined. Only what the scenario asks for counts: an
- * option it sets to a value ejabberd cannot have, a control or hook it needs. An option left at
- * its default runs, so a rule's default behaviour is still checked (and differs where it does).
- */
-export function unsupportedReason(world: WorldSpec, caps: TargetCapabilities = EJABBERD_CAPABILITIES): string | undefined {
-  for (const [name, value] of Object.entries(world.options) as [OptionName, unknown][]) {
-    if (value === undefined) continue;
-    const s = caps.options[name];
-    // Written out at the vocabulary's default while ejabberd's own value is unknown: runs, as the
-    // runner's option rule (scenario/needs.ts) has it (never for a timer); a difference is declared.
-    if (!s.ok && s.value === undefined && value === OPTIONS[name].default && OPTIONS[name].kind !== "seconds") continue;
-    if (!s.ok && !(s.value !== undefined && s.value === value)) return `option ${name}: ${s.reason}${s.value !== undefined ? ` (fixed value ${s.value})` : ""}`;
-  }
-  const hooks = world.hooks;
-  const veto = caps.controls["veto-hooks"];
-  if (hooks && (hooks.vetoRegistration?.length ?? 0) + (hooks.vetoPush?.length ?? 0) > 0 && !veto.ok) return `veto hooks: ${veto.reason}`;
-  for (const need of world.needs ?? []) {
-    const c = caps.controls[need];
-    if (!c.ok) return `${need}: ${c.reason}`;
-  }
-  try {
-    hostFor(world);
-  } catch (e) {
-    if (e instanceof InexpressibleOptions) return e.message;
-    throw e;
-  }
-  return undefined;
-}

@@ -1,7 +1,6 @@
 // An ejabberd of one scenario's own, for worlds that restart the server: restarting the shared
 // one would cut every scenario running beside it.
-import type { WorldSpec } from "../../target.ts";
-import { hostFor, type HostSpec } from "./option-hosts.ts";
+import type { HostSpec } from "./option-hosts.ts";
 import { EjabberdServer, type EjabberdServerOptions } from "./ejabberd-server.ts";
 import { AppGateway } from "../../wire/wire-app-server.ts";
 import { wireLog } from "../../wire/log.ts";
@@ -17,8 +16,7 @@ export class DedicatedEjabberd {
     readonly host: HostSpec,
   ) {}
 
-  static async start(world: WorldSpec, opts: Omit<EjabberdServerOptions, "hosts"> = {}): Promise<DedicatedEjabberd> {
-    const host = hostFor(world);
+  static async start(host: HostSpec, opts: Omit<EjabberdServerOptions, "hosts"> = {}): Promise<DedicatedEjabberd> {
     const server = await EjabberdServer.start({ ...opts, hosts: [host] });
     const gateway = new AppGateway(server.pushDomain, server.pushSecret, server.componentPort);
     const d = new DedicatedEjabberd(server, gateway, host);

@@ -31,6 +31,11 @@ export interface ConfigInput {
   hosts: HostSpec[];
   components: { domain: string; secret: string }[];
   logLevel: "debug" | "info" | "warning" | "error";
+  /**
+   * XEP-0077 in-band registration from loopback on every vhost (mod_register), for clients that
+   * create their own accounts (the xmpp target's tests), with no wait between registrations.
+   */
+  inBandRegistration?: boolean;
 }
 
 /** The mod_http_api commands the harness uses; nothing else is open, and only to loopback. */
@@ -55,8 +60,11 @@ export function layoutIn(dir: string): EjabberdLayout {
   };
 }
 
+/** The access rule mod_register's ip_access names: registration from loopback only. */
+const REGISTER_FROM = "register_from_loopback";
+
 /** Every module a vhost runs; the option-set part comes from the HostSpec. */
-export function modulesFor(h: HostSpec): Record<string, Record<string, unknown>> {
+export function modulesFor(h: HostSpec, inBandRegistration = false): Record<string, Record<string, unknown>> {
   return {
     mod_disco: {},
     mod_roster: {},
@@ -72,6 +80,8 @@ export function modulesFor(h: HostSpec): Record<string, Record<string, unknown>>
     mod_stream_mgmt: { ...h.modules.mod_stream_mgmt, resend_on_timeout: "if_offline", max_ack_queue: NO_LIMIT },
     mod_push: { ...h.modules.mod_push },
     mod_push_keepalive: { ...h.modules.mod_push_keepalive },
+    // access: any user name; ip_access: who may register (mod_register's default allows anyone).
+    ...(inBandRegistration && { mod_register: { access: "all", ip_access: REGISTER_FROM } }),
   };
 }
 
@@ -110,14 +120,16 @@ export function renderConfig(c: ConfigInput): string {
     s2s_access: "none", // no server-to-server traffic: an absent component fails at once
     listen,
     acl: { loopback: { ip: ["127.0.0.0/8"] } },
-    access_rules: { c2s: { allow: "all" }, harness: { allow: "loopback" } },
+    access_rules: { c2s: { allow: "all" }, harness: { allow: "loopback" }, ...(c.inBandRegistration && { [REGISTER_FROM]: { allow: "loopback" } }) },
+    // The default lets one address register once every 600 s; every account here comes from loopback.
+    ...(c.inBandRegistration && { registration_timeout: "infinity" }),
     api_permissions: {
       "pushlab harness": { from: ["mod_http_api"], who: { access: "harness" }, what: API_COMMANDS },
     },
     shaper_rules: { max_user_sessions: NO_LIMIT, max_user_offline_messages: NO_LIMIT },
     // Global modules: none but the API; every vhost states its own full list below.
     modules: { mod_http_api: {} },
-    host_config: Object.fromEntries(c.hosts.map((h) => [h.name, { modules: modulesFor(h) }])),
+    host_config: Object.fromEntries(c.hosts.map((h) => [h.name, { modules: modulesFor(h, c.inBandRegistration) }])),
   };
   return `# Written by pushlab for one run; deleted with its temp dir.\n${stringify(config)}`;
 }

@@ -22,6 +22,7 @@ export interface EjabberdServerOptions {
   hosts?: HostSpec[]; // declared up front (no reload needed for these)
   logLevel?: ConfigInput["logLevel"];
   keepDir?: boolean; // leave the temp dir (config, logs, spool) for inspection
+  inBandRegistration?: ConfigInput["inBandRegistration"]; // XEP-0077 from loopback (the xmpp target's tests)
 }
 
 /** Starts tried when a chosen port was taken in the meantime (eaddrinuse); see start(). */
@@ -134,6 +135,7 @@ export class EjabberdServer implements WireServer {
       hosts: [...this.hosts.values()],
       components: [{ domain: this.pushDomain, secret: this.pushSecret }],
       logLevel: this.opts.logLevel ?? "info", // info: the session log above needs it
+      ...(this.opts.inBandRegistration && { inBandRegistration: true }),
     });
     const user = runAsUser();
     if (user) for (const f of [this.layout.configFile, this.layout.ctlConfigFile]) chownSync(f, user.uid, user.gid);

@@ -4,8 +4,11 @@ import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { Target, TargetCapabilities, TargetInfo, TargetSession, WorldSpec } from "../../target.ts";
 import { Unsupported } from "../../scenario/errors.ts";
-import { EJABBERD_CAPABILITIES, unsupportedReason } from "./capabilities.ts";
-import { hostFor, type HostSpec } from "./option-hosts.ts";
+import type { Scenario } from "../../scenario/model.ts";
+import { unmetNeed } from "../../scenario/needs.ts";
+import { worldOf } from "../../scenario/run-scenario.ts";
+import { EJABBERD_CAPABILITIES } from "./capabilities.ts";
+import { vhostOf, type HostSpec } from "./option-hosts.ts";
 import { EjabberdServer, type EjabberdServerOptions } from "./ejabberd-server.ts";
 import { DedicatedEjabberd } from "./dedicated-ejabberd.ts";
 import { debianPackageVersion, ejabberdInstalled, ejabberdVersion, INSTALL_HINT, versionLabel } from "./install.ts";
@@ -45,13 +48,24 @@ export class EjabberdTarget implements Target {
     return ejabberdInstalled();
   }
 
-  /** Optional: declare every world before start() so all vhosts exist from the start. */
-  prepare(worlds: WorldSpec[]): void {
-    for (const w of worlds) {
-      if (w.needs?.length || unsupportedReason(w)) continue; // dedicated server, or skipped
-      const h = hostFor(w);
-      this.prepared.set(h.name, h);
+  /**
+   * Optional: declare the scenarios before start() so the vhosts of those that will run on the
+   * shared server exist from the start. Skipped ones (as the runner decides) and those that get
+   * a server of their own add none.
+   */
+  prepare(scenarios: Scenario[]): void {
+    for (const s of scenarios) {
+      if (unmetNeed(s, this.capabilities(), this.name)) continue;
+      const world = worldOf(s);
+      if (world.needs?.length) continue;
+      const v = vhostOf(world);
+      if ("host" in v) this.prepared.set(v.host.name, v.host);
     }
+  }
+
+  /** The vhosts prepare() declared (tests check which). */
+  get preparedHosts(): string[] {
+    return [...this.prepared.keys()];
   }
 
   /** The shared server (tests use it to check PIDs and to crash it). */
@@ -103,11 +117,12 @@ export class EjabberdTarget implements Target {
     const server = this.server;
     if (!server || !this.gateway) throw new Error("ejabberd target not started");
     if (!server.running) throw new Error(server.deathNote());
-    // Until the runner skips by capabilities itself, say so here, before anything starts.
-    const why = unsupportedReason(world);
-    if (why) throw new Unsupported(`ejabberd: ${why}`);
-    if (world.needs?.length) return this.openDedicated(world);
-    const host = hostFor(world);
+    // The runner has skipped what the capabilities rule out; one option set that no vhost can
+    // express (each option alone can) is skipped here, before anything starts.
+    const v = vhostOf(world);
+    if ("why" in v) throw new Unsupported(`ejabberd: ${v.why}`);
+    const host = v.host;
+    if (world.needs?.length) return this.openDedicated(world, host);
     await server.ensureHost(host);
     const session = new WireSession(world, {
       server,
@@ -122,9 +137,9 @@ export class EjabberdTarget implements Target {
   }
 
   /** An ejabberd of the session's own, so a restart disturbs nobody else. */
-  private async openDedicated(world: WorldSpec): Promise<TargetSession> {
+  private async openDedicated(world: WorldSpec, host: HostSpec): Promise<TargetSession> {
     for (const old of this.dedicated) if (old.stopped) this.dedicated.delete(old);
-    const d = await DedicatedEjabberd.start(world, this.opts.server);
+    const d = await DedicatedEjabberd.start(host, this.opts.server);
     this.dedicated.add(d); // the session stops it on close; stop() catches any left over
     const session = new WireSession(world, {
       server: d.server,

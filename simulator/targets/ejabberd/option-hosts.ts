@@ -56,3 +56,13 @@ export function hostFor(world: Pick<WorldSpec, "options" | "archive">): HostSpec
   const hash = createHash("sha1").update(key).digest("hex").slice(0, 8);
   return { name: `e${hash}.localhost`, key, archive: world.archive, modules };
 }
+
+/** The vhost for a world, or why none can express its option set (each option alone can). */
+export function vhostOf(world: Pick<WorldSpec, "options" | "archive">): { host: HostSpec } | { why: string } {
+  try {
+    return { host: hostFor(world) };
+  } catch (e) {
+    if (e instanceof InexpressibleOptions) return { why: e.message };
+    throw e;
+  }
+}

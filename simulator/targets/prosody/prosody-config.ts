@@ -38,8 +38,6 @@ export interface ProsodyExtras {
   registration?: boolean;
   /** TLS with this certificate; `require` refuses plain c2s; `directTls` adds a direct-TLS port. */
   tls?: { certificate: string; key: string; require: boolean; directTls?: boolean };
-  /** More XEP-0114 components (one app gateway each, e.g. several xmpp targets at once). */
-  components?: { domain: string; secret: string }[];
 }
 
 function extraLines(c: ConfigInput): string[] {
@@ -109,7 +107,7 @@ export function renderConfig(c: ConfigInput): string {
     else lines.push(`  modules_disabled = { "s2s", "mam" }`);
     lines.push("");
   }
-  for (const comp of [...c.components, ...(c.extras?.components ?? [])]) {
+  for (const comp of c.components) {
     lines.push(`Component ${luaString(comp.domain)}`, `  component_secret = ${luaString(comp.secret)}`, "");
   }
   return lines.filter((l, i, a) => l !== "" || a[i - 1] !== "").join("\n");

@@ -149,9 +149,8 @@ export class XmppTarget implements Target {
   }
 
   private sessionFeatures(): SessionFeatures {
-    const caps = this.capabilities();
     const sm = this.facts!.streamManagement ? ({ ok: true } as const) : ({ ok: false, reason: "the server offers no urn:xmpp:sm:3 stream feature" } as const);
-    return { carbons: caps.features.carbons, csi: caps.features.csi, sm };
+    return { sm };
   }
 
   async open(world: WorldSpec): Promise<TargetSession> {

@@ -1,6 +1,7 @@
-// One scenario on the xmpp target: a WireSession, with personas that (1) skip the scenario
-// when it needs a feature the server does not offer, instead of failing it, and (2) note every
-// JID a push registration names, so a pooled account can be reset afterwards.
+// One scenario on the xmpp target: a WireSession, with personas that (1) skip the scenario when
+// the server offers no stream management, instead of failing it (carbons and CSI are features in
+// the target's capabilities, so the runner skips scenarios needing them before their first step),
+// and (2) note every JID a push registration names, so a pooled account can be reset afterwards.
 import type { Element } from "@xmpp/xml";
 import { Unsupported } from "../../scenario/errors.ts";
 import type { AppServerHandle, ConnectOptions, IqOutcome, PersonaHandle, Support, TargetSession } from "../../target.ts";
@@ -9,9 +10,7 @@ import type { WireSession } from "../../wire/wire-session.ts";
 const NS_PUSH = "urn:xmpp:push:0";
 
 export interface SessionFeatures {
-  carbons: Support;
-  csi: Support;
-  sm: Support;
+  sm: Support; // XEP-0198: not a capability the runner knows; nearly every scenario connects with it
 }
 
 /** JIDs named in <enable/> and <disable/> requests (the account reset disables them all). */
@@ -57,7 +56,6 @@ class GuardedPersona implements PersonaHandle {
   }
   connect(opts: ConnectOptions): Promise<void> {
     if (opts.sm) need(this.features.sm, "stream management (XEP-0198)");
-    if (opts.carbons) need(this.features.carbons, "message carbons (XEP-0280)");
     return this.inner.connect(opts);
   }
   iq(el: Element, timeoutMs: number): Promise<IqOutcome> {
@@ -80,7 +78,6 @@ class GuardedPersona implements PersonaHandle {
     return this.inner.setAcking(on);
   }
   csi(state: "active" | "inactive"): Promise<void> {
-    need(this.features.csi, "client state indication (XEP-0352)");
     return this.inner.csi(state);
   }
 }
