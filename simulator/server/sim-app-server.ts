@@ -3,7 +3,7 @@
 import { xml, type Element } from "@xmpp/xml";
 import type { Clock } from "../../engine/ports.ts";
 import type { AppBehaviour, AppServerHandle, PushRecord } from "../target.ts";
-import { NS } from "../../engine/xmlns.ts";
+import { XMPP_NS } from "../protocol/ns.ts";
 import type { Trace } from "../trace.ts";
 
 export const APP_REPLY_LATENCY_MS = 2;
@@ -29,12 +29,12 @@ export function replyFor(push: Element, rule: AppBehaviour | undefined, selfJid:
   return xml(
     "iq",
     { ...attrs, type: "error" },
-    xml("error", { type: reply.error.type }, xml(reply.error.condition, { xmlns: NS.stanzas })),
+    xml("error", { type: reply.error.type }, xml(reply.error.condition, { xmlns: XMPP_NS.stanzaErrors })),
   );
 }
 
 export function pushNode(push: Element): string | undefined {
-  return push.getChild("pubsub", NS.pubsub)?.getChild("publish")?.attrs.node;
+  return push.getChild("pubsub", XMPP_NS.pubsub)?.getChild("publish")?.attrs.node;
 }
 
 export class SimAppServer implements AppServerHandle {

@@ -6,13 +6,12 @@ import { xml, type Element } from "@xmpp/xml";
 import { PushEngine, type PushInfo } from "../../engine/engine.ts";
 import type { PushOptions } from "../../engine/options.ts";
 import type { Clock, EngineHooks, KeyedStanza, Logger, ServerPort } from "../../engine/ports.ts";
-import { errorReply } from "../../engine/replies.ts";
 import type { RegistrationStore } from "../../engine/store.ts";
 import { SimSession } from "./sim-session.ts";
 import { MessageRouter } from "./message-router.ts";
 import { answerClientIq } from "./client-iq.ts";
 import { csiUrgent } from "./stanza-rules.ts";
-import { unwrapCarbon } from "../../engine/classify.ts";
+import { errorIq, isCarbonCopy } from "../protocol/stanza-kit.ts";
 
 export interface SmacksSettings {
   hibernationTime: number; // seconds (smacks_hibernation_time)
@@ -136,7 +135,7 @@ export class SimServer {
     // Nobody there: bounce as a remote server would (counts as an error from that JID).
     if (stanza.name === "iq" && stanza.attrs.type === "set") {
       this.note(`no route to ${to}: bounced`);
-      const bounce = errorReply(xml("iq", { id: stanza.attrs.id, from: this.domain, to }), "cancel", "remote-server-not-found");
+      const bounce = errorIq(xml("iq", { id: stanza.attrs.id, from: this.domain, to }), "cancel", "remote-server-not-found");
       this.cfg.clock.setTimer(0, () => this.engine.handleAppReply(bounce));
     }
   }
@@ -228,7 +227,7 @@ export class SimServer {
     s.unacked = [];
     for (const ks of [...unacked, ...s.csiBuffer]) {
       const el = ks.stanza;
-      if (el.name !== "message" || unwrapCarbon(el) || el.attrs.type === "error" || el.attrs.type === "groupchat") continue;
+      if (el.name !== "message" || isCarbonCopy(el) || el.attrs.type === "error" || el.attrs.type === "groupchat") continue;
       this.note(`${s.fullJid}: unacked message ${ks.key} routed again`);
       this.router.deliverToUser(s.user, ks, true);
     }

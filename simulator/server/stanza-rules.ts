@@ -1,7 +1,7 @@
 // What the simulated server does with a message, by kind: archive it? carbon-copy it? hold it
 // while the client is inactive? (Prosody 0.12's defaults, in our words.)
 import type { Element } from "@xmpp/xml";
-import { classify, bodyText } from "../../engine/classify.ts";
+import { isCarbonCopy, isReadable, isSealed, messageBody } from "../protocol/stanza-kit.ts";
 
 const HINTS = "urn:xmpp:hints";
 const CARBONS = "urn:xmpp:carbons:2";
@@ -21,8 +21,7 @@ export function archivable(el: Element): boolean {
   if (type !== "chat" && type !== "normal") return false;
   if (hasChild(el, "no-store", HINTS) || hasChild(el, "no-permanent-store", HINTS)) return false;
   if (hasChild(el, "store", HINTS)) return true;
-  const c = classify(el);
-  return (bodyText(el) ?? "") !== "" || c.sealed;
+  return (messageBody(el) ?? "") !== "" || isSealed(el);
 }
 
 /** Offline storage takes chat and normal messages (anything else is dropped). */
@@ -36,12 +35,12 @@ export function offlineStorable(el: Element): boolean {
 export function carbonEligible(el: Element): boolean {
   if (el.name !== "message" || hasChild(el, "private", CARBONS) || hasChild(el, "no-copy", HINTS)) return false;
   const type = messageType(el);
-  return type === "chat" || (type === "normal" && (bodyText(el) ?? "") !== "");
+  return type === "chat" || (type === "normal" && (messageBody(el) ?? "") !== "");
 }
 
 /** CSI: what flushes the buffer at once (like csi_simple); the rest waits while inactive. */
 export function csiUrgent(el: Element): boolean {
   if (el.name === "iq") return true;
   if (el.name !== "message") return false;
-  return classify(el).important || !!classify(el).carbon;
+  return isCarbonCopy(el) || isReadable(el);
 }

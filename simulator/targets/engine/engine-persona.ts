@@ -4,7 +4,7 @@ import { xml } from "@xmpp/xml";
 import type { VirtualClock } from "../../clock.ts";
 import type { SimServer } from "../../server/sim-server.ts";
 import type { SimSession } from "../../server/sim-session.ts";
-import { readError } from "../../../engine/replies.ts";
+import { errorOf } from "../../protocol/stanza-kit.ts";
 import type { ConnectOptions, IqOutcome, PersonaHandle, PersonaSpec } from "../../target.ts";
 import type { Trace } from "../../trace.ts";
 
@@ -66,7 +66,7 @@ export class SimPersona implements PersonaHandle {
     this.replies.delete(id);
     if (!reply) return { type: "timeout" };
     if (reply.attrs.type === "result") return { type: "result", xml: reply.toString() };
-    const e = readError(reply);
+    const e = errorOf(reply);
     return { type: "error", errorType: e.type, condition: e.condition, xml: reply.toString() };
   }
 
