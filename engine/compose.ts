@@ -33,8 +33,8 @@ export function summarize(stanza: Element | null, opts: PushOptions): SummaryFie
   return fields;
 }
 
-function field(name: string, value?: string): Element {
-  return value === undefined ? xml("field", { var: name }) : xml("field", { var: name }, xml("value", {}, value));
+function field(name: string, value: string): Element {
+  return xml("field", { var: name }, xml("value", {}, value));
 }
 
 export function buildPush(args: {
@@ -48,15 +48,12 @@ export function buildPush(args: {
     "x",
     { xmlns: NS.data, type: "submit" },
     field("FORM_TYPE", NS.summary),
-    ...Object.entries(fields)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => field(k, v)),
+    ...Object.entries(fields).map(([k, v]) => field(k, v)),
   );
-  const publishAttrs = reg.node === undefined ? {} : { node: reg.node };
   const pubsub = xml(
     "pubsub",
     { xmlns: NS.pubsub },
-    xml("publish", publishAttrs, xml("item", {}, xml("notification", { xmlns: NS.push }, form))),
+    xml("publish", { node: reg.node }, xml("item", {}, xml("notification", { xmlns: NS.push }, form))),
   );
   if (reg.publishOptions) {
     const stored = parseXml(reg.publishOptions);

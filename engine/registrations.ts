@@ -11,7 +11,7 @@ import { NS } from "./xmlns.ts";
 export interface Outcome {
   reply: Element;
   /** Registrations that no longer exist after this request (replaced ones are not listed). */
-  removed: Registration[];
+  removed?: Registration[];
   added?: Registration;
 }
 
@@ -40,7 +40,7 @@ export function enable(args: {
   const { iq, command, session, store, options, hooks, now } = args;
   const jid = command.attrs.jid;
   const node = command.attrs.node === "" ? undefined : command.attrs.node;
-  const bad = (text: string): Outcome => ({ reply: errorReply(iq, "modify", "bad-request", text), removed: [] });
+  const bad = (text: string): Outcome => ({ reply: errorReply(iq, "modify", "bad-request", text) });
 
   if (jid === undefined) return bad("Missing jid"); // R-ENABLE-NOJID
   const parsed = parseJid(jid);
@@ -50,13 +50,13 @@ export function enable(args: {
   if (sender && !parsed.resource && bareOf(parsed) === bareOf(sender)) return bad("JID must not be your own account"); // R-ENABLE-JID
 
   const vetoReply = hooks.registration?.({ user: session.user, iq, jid, node }); // R-VETO-REG
-  if (vetoReply) return { reply: vetoReply, removed: [] };
+  if (vetoReply) return { reply: vetoReply };
 
   let record;
   try {
     record = store.load(session.user);
   } catch {
-    return { reply: errorReply(iq, "wait", "internal-server-error"), removed: [] };
+    return { reply: errorReply(iq, "wait", "internal-server-error", "Storage unavailable") };
   }
   const id = registrationId(jid, node);
   const form = dataForm(command);
@@ -82,7 +82,7 @@ export function enable(args: {
   try {
     store.save(session.user, { registrations: kept, errors });
   } catch {
-    return { reply: errorReply(iq, "wait", "internal-server-error"), removed: [] }; // R-ENABLE-STOREFAIL
+    return { reply: errorReply(iq, "wait", "internal-server-error", "Storage unavailable") }; // R-ENABLE-STOREFAIL
   }
   return { reply: resultReply(iq), removed, added: reg };
 }
@@ -91,7 +91,7 @@ export function disable(args: { iq: Element; command: Element; user: string; sto
   const { iq, command, user, store } = args;
   const jid = command.attrs.jid;
   const node = command.attrs.node;
-  if (jid === undefined) return { reply: errorReply(iq, "modify", "bad-request", "Missing jid"), removed: [] };
+  if (jid === undefined) return { reply: errorReply(iq, "modify", "bad-request", "Missing jid") };
   try {
     const record = store.load(user);
     const matches = (r: Registration) => r.jid === jid && (node === undefined || r.node === node);
@@ -103,12 +103,12 @@ export function disable(args: { iq: Element; command: Element; user: string; sto
     }
     return { reply: resultReply(iq), removed };
   } catch {
-    return { reply: errorReply(iq, "wait", "internal-server-error"), removed: [] };
+    return { reply: errorReply(iq, "wait", "internal-server-error", "Storage unavailable") };
   }
 }
 
 /** Is this registration bound to that session (R-BIND-RESOURCE: same device, not same object)? */
 export function isBound(reg: Registration, s: SessionView): boolean {
   if (reg.clientId !== undefined) return reg.clientId === s.clientId;
-  return reg.resource !== undefined && reg.resource === s.resource;
+  return reg.resource === s.resource;
 }

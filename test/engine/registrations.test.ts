@@ -1,6 +1,6 @@
 import { xml } from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
-import { readError } from "../../engine/replies.ts";
+import { errorOf as readError, errorIq } from "../../simulator/protocol/stanza-kit.ts";
 import { harness } from "./harness.ts";
 
 describe("registrations (R-ENABLE …)", () => {
@@ -82,13 +82,12 @@ describe("registrations (R-ENABLE …)", () => {
     const { PushEngine } = await import("../../engine/engine.ts");
     const { MemoryStore } = await import("../../engine/store.ts");
     const { VirtualClock } = await import("../../simulator/clock.ts");
-    const { errorReply } = await import("../../engine/replies.ts");
     const store = new MemoryStore();
     const engine = new PushEngine({
       store,
       clock: new VirtualClock(),
       port: { domain: "example.org", send() {}, sessions: () => [], setHibernationTimeout() {} },
-      hooks: { registration: ({ iq }) => errorReply(iq, "cancel", "not-allowed") },
+      hooks: { registration: ({ iq }) => errorIq(iq, "cancel", "not-allowed") },
     });
     const s = { id: "1", user: "alice", resource: "phone", state: "live" as const };
     const reply = engine.handleIq(s, xml("iq", { type: "set", id: "x" }, xml("enable", { xmlns: "urn:xmpp:push:0", jid: "p.example" })))!;
