@@ -5,7 +5,7 @@ import type { Element } from "@xmpp/xml";
 import { classify } from "./classify.ts";
 import { buildPush, summarize } from "./compose.ts";
 import { DedupMemory } from "./dedup.ts";
-import { parseJid, sameFull } from "./jid.ts";
+import { bareOf, parseJid, sameFull } from "./jid.ts";
 import { resolvePushOptions, type PushOptions } from "./options.ts";
 import {
   silentLogger,
@@ -144,8 +144,11 @@ export class PushEngine {
   /** R-MAM / R-URGENT: a message archived for `owner`. */
   messageArchived(owner: string, ks: KeyedStanza): number {
     return this.guard("messageArchived", 0, () => {
-      const to = ks.stanza.attrs.to ? parseJid(ks.stanza.attrs.to) : null;
-      if (!to || to.local.toLowerCase() !== owner.toLowerCase()) return 0; // a sent copy: not for us
+      // Only a message addressed to the owner's own account here; a sent copy (even one to a
+      // namesake on another server) is not for us.
+      const to = parseJid(ks.stanza.attrs.to ?? "");
+      const ownJid = parseJid(`${owner}@${this.port.domain}`);
+      if (!to || !ownJid || bareOf(to) !== bareOf(ownJid)) return 0;
       const sessions = this.port.sessions(owner);
       if (sessions.length === 0) return 0; // no session: the offline path handles it
       const regs = this.registrations(owner);
@@ -164,7 +167,7 @@ export class PushEngine {
   ping(user: string, only?: { jid: string; node?: string }[]): number {
     return this.guard("ping", 0, () => {
       const regs = this.registrations(user).filter(
-        (r) => !only || only.some((o) => o.jid === r.jid && (o.node === undefined || o.node === r.node)),
+        (r) => !only || only.some((o) => sameFull(o.jid, r.jid) && (o.node === undefined || o.node === r.node)),
       );
       let sent = 0;
       for (const r of regs) if (this.sendPush(user, r, null)) sent++;

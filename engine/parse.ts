@@ -8,7 +8,8 @@ export function parseXml(text: string): Element | null {
     let root: Element | null = null;
     let closed = false;
     p.on("start", (el) => (root = el));
-    p.on("element", (el) => root!.append(el));
+    // A child after the root closed is a second root: not one element (root is dropped).
+    p.on("element", (el) => (closed ? (root = null) : root!.append(el)));
     p.on("end", () => (closed = true));
     // No "error" listener: the parser's error event then throws (EventEmitter), caught below.
     p.write(text);

@@ -1,7 +1,7 @@
 // Enable and disable (R-ENABLE, R-ENABLE-NOJID, R-ENABLE-SELF, R-ENABLE-JID, R-ENABLE-STOREFAIL,
 // R-VETO-REG, R-DISABLE, R-MAXDEV, R-MAXDEV-ORDER, R-BIND-RESOURCE). Pure functions over the store.
 import type { Element } from "@xmpp/xml";
-import { parseJid, bareOf, fullOf } from "./jid.ts";
+import { parseJid, bareOf, fullOf, sameFull } from "./jid.ts";
 import type { PushOptions } from "./options.ts";
 import type { EngineHooks, SessionView } from "./ports.ts";
 import { errorReply, resultReply } from "./replies.ts";
@@ -58,7 +58,9 @@ export function enable(args: {
   } catch {
     return { reply: errorReply(iq, "wait", "internal-server-error", "Storage unavailable") };
   }
-  const id = registrationId(jid, node);
+  // Over the JID as RFC 7622 compares it (local and domain parts case-insensitive): the same app
+  // server written in another case is the same registration. The jid itself is kept as given.
+  const id = registrationId(fullOf(parsed), node);
   const form = dataForm(command);
   const seq = record.registrations.reduce((m, r) => Math.max(m, r.seq), 0) + 1;
   const reg: Registration = {
@@ -94,7 +96,8 @@ export function disable(args: { iq: Element; command: Element; user: string; sto
   if (jid === undefined) return { reply: errorReply(iq, "modify", "bad-request", "Missing jid") };
   try {
     const record = store.load(user);
-    const matches = (r: Registration) => r.jid === jid && (node === undefined || r.node === node);
+    // Same JID as RFC 7622 compares it; node="" names the registration without a node, as in enable.
+    const matches = (r: Registration) => sameFull(r.jid, jid) && (node === undefined || (r.node ?? "") === node);
     const removed = record.registrations.filter(matches);
     if (removed.length > 0) {
       const errors = { ...record.errors };
