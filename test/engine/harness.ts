@@ -1,13 +1,16 @@
 // A bare engine with a recording port and a virtual clock, for unit tests of single rules.
 import { xml, type Element } from "@xmpp/xml";
-import { PushEngine } from "../../engine/engine.ts";
-import type { SessionView } from "../../engine/ports.ts";
+import { PushEngine, type EngineDeps } from "../../engine/engine.ts";
+import type { Logger, SessionView } from "../../engine/ports.ts";
 import { MemoryStore } from "../../engine/store.ts";
 import { VirtualClock } from "../../simulator/clock.ts";
 
-export function harness(options: Record<string, unknown> = {}) {
+/** Extra engine dependencies a test may give (a store that counts writes, hooks, a logger …). */
+export type HarnessExtras = Partial<Pick<EngineDeps, "store" | "hooks" | "log" | "onPush" | "newId">>;
+
+export function harness(options: Record<string, unknown> = {}, extras: HarnessExtras = {}) {
   const clock = new VirtualClock();
-  const store = new MemoryStore();
+  const store = (extras.store as MemoryStore | undefined) ?? new MemoryStore();
   const sent: Element[] = [];
   const sessions: SessionView[] = [];
   const timeouts: { id: string; seconds: number | null }[] = [];
@@ -21,9 +24,10 @@ export function harness(options: Record<string, unknown> = {}) {
       sessions: (user) => sessions.filter((s) => s.user === user),
       setHibernationTimeout: (id, seconds) => timeouts.push({ id, seconds }),
     },
+    ...extras,
   });
-  const session = (user: string, resource: string, state: "live" | "hibernated" = "live"): SessionView => {
-    const s = { id: `${user}/${resource}`, user, resource, state };
+  const session = (user: string, resource: string, state: "live" | "hibernated" = "live", clientId?: string): SessionView => {
+    const s: SessionView = { id: `${user}/${resource}`, user, resource, state, ...(clientId && { clientId }) };
     sessions.push(s);
     return s;
   };
@@ -42,4 +46,31 @@ export function harness(options: Record<string, unknown> = {}) {
 export function fields(push: Element): Record<string, string> {
   const x = push.getChild("pubsub")!.getChild("publish")!.getChild("item")!.getChild("notification")!.getChild("x")!;
   return Object.fromEntries(x.getChildren("field").map((f) => [f.attrs.var!, f.getChildText("value") ?? ""]));
+}
+
+export interface LogLine {
+  level: "debug" | "info" | "warn";
+  obj: Record<string, unknown>;
+  msg?: string;
+}
+
+/** A logger that keeps what it is told (the engine's only channel for what it ignored and why). */
+export function recordingLogger(): Logger & { lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const at = (level: LogLine["level"]) => (obj: object, msg?: string) => void lines.push({ level, obj: obj as Record<string, unknown>, msg });
+  return { lines, debug: at("debug"), info: at("info"), warn: at("warn") };
+}
+
+/** Error replies to a client, read with the harness's own helper, plus their <text/>. */
+export function errorText(reply: Element): string | undefined {
+  return reply.getChild("error")?.getChild("text", "urn:ietf:params:xml:ns:xmpp-stanzas")?.getText();
+}
+
+export const chatState = () => xml("composing", { xmlns: "http://jabber.org/protocol/chatstates" });
+export const call = () => xml("propose", { xmlns: "urn:xmpp:jingle-message:0", id: "c1" }, xml("description", { xmlns: "urn:xmpp:jingle:apps:rtp:1", media: "audio" }));
+export const omemo = () => xml("encrypted", { xmlns: "eu.siacs.conversations.axolotl" }, xml("payload", {}, "ciphertext"));
+
+/** The pushed node of each push, in order. */
+export function nodesOf(pushes: Element[]): (string | undefined)[] {
+  return pushes.map((p) => p.getChild("pubsub")?.getChild("publish")?.attrs.node);
 }
