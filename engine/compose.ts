@@ -55,9 +55,7 @@ export function buildPush(args: {
     { xmlns: NS.pubsub },
     xml("publish", { node: reg.node }, xml("item", {}, xml("notification", { xmlns: NS.push }, form))),
   );
-  if (reg.publishOptions) {
-    const stored = parseXml(reg.publishOptions);
-    if (stored) pubsub.append(xml("publish-options", {}, stored));
-  }
+  const stored = parseXml(reg.publishOptions ?? ""); // none stored, or no longer readable: left out
+  if (stored) pubsub.append(xml("publish-options", {}, stored));
   return xml("iq", { type: "set", from: domain, to: reg.jid, id }, pubsub);
 }

@@ -128,7 +128,7 @@ export class PushEngine {
               now: this.clock.now(),
             })
           : disable({ iq, command, user: session.user, store: this.store });
-      this.afterRemoval(session.user, outcome.removed ?? []);
+      if (outcome.removed) this.afterRemoval(session.user, outcome.removed);
       this.log.debug({ user: session.user, cmd: command.name, reply: outcome.reply.attrs.type }, "push iq");
       return outcome.reply;
     });
@@ -374,7 +374,7 @@ export class PushEngine {
   }
 
   /** R-ERR-COUNT / R-ERR-WAIT. */
-  private countError(user: string, regId: string, type: string): void {
+  private countError(user: string, regId: string, type: string | undefined): void {
     if (type === "wait") return;
     let removed: Registration | undefined;
     this.updateRecord(user, (rec) => {
@@ -404,7 +404,7 @@ export class PushEngine {
   /** Removed registrations: forget their dedup memory and pending pushes; unbound hibernated
    * sessions get their normal hibernation timeout back. */
   private afterRemoval(user: string, removed: Registration[]): void {
-    if (removed.length === 0) return;
+    if (removed.length === 0) return; // most enables remove nothing: skip the scan of pending pushes
     const gone = new Set(removed.map((r) => r.id));
     for (const r of removed) this.dedup.forget(user, r.id);
     for (const [id, p] of this.pending) {

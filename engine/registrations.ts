@@ -66,7 +66,7 @@ export function enable(args: {
   const reg: Registration = {
     id,
     jid,
-    ...(node !== undefined && { node }),
+    node,
     ...(form && { publishOptions: form.toString() }),
     enabledAt: now,
     seq,
@@ -77,8 +77,7 @@ export function enable(args: {
   const kept = record.registrations.filter((r) => r.id !== id);
   kept.push(reg);
   kept.sort(byAge);
-  const removed: Registration[] = [];
-  while (kept.length > options.push_max_devices) removed.push(kept.shift()!);
+  const removed = kept.splice(0, Math.max(0, kept.length - options.push_max_devices));
   const errors = { ...record.errors };
   for (const r of removed) delete errors[r.id];
   try {

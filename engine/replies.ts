@@ -14,7 +14,7 @@ export function errorReply(iq: Element, type: ErrorType, condition: string, text
   return xml("iq", { type: "error", id: iq.attrs.id, to: iq.attrs.from, from: iq.attrs.to }, error);
 }
 
-/** The type of an error stanza ("" when it has none): all R-ERR-COUNT / R-ERR-WAIT need. */
-export function errorType(stanza: Element): string {
-  return stanza.getChild("error")?.attrs.type ?? "";
+/** The type of an error stanza, if it states one: all R-ERR-COUNT / R-ERR-WAIT need. */
+export function errorType(stanza: Element): string | undefined {
+  return stanza.getChild("error")?.attrs.type;
 }

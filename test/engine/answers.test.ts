@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { PushInfo } from "../../engine/engine.ts";
 import { DedupMemory } from "../../engine/dedup.ts";
 import { MemoryStore, StoreError } from "../../engine/store.ts";
-import { errorText, harness, recordingLogger } from "./harness.ts";
+import { errorText, harness, recordingLogger, must, onePush } from "./harness.ts";
 
 const PUSH = "urn:xmpp:push:0";
 const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
@@ -17,8 +17,7 @@ function offlineAlice(options: Record<string, unknown> = {}, extras: Parameters<
   h.sessions.length = 0;
   let n = 0;
   const push = () => {
-    h.engine.messageOffline("alice", { stanza: h.message("alice@example.org"), key: `m${++n}` });
-    return h.sent.at(-1)!;
+    return onePush(h.sent, () => h.engine.messageOffline("alice", { stanza: h.message("alice@example.org"), key: `m${++n}` }));
   };
   return { ...h, push };
 }
@@ -64,7 +63,7 @@ describe("handleAppReply", () => {
     h.enable(s, "second.example", "b");
     h.sessions.length = 0;
     h.engine.messageOffline("alice", { stanza: h.message("alice@example.org"), key: "m" });
-    h.engine.handleAppReply(cancel(h.sent.find((p) => p.attrs.to === "second.example")!));
+    h.engine.handleAppReply(cancel(must(h.sent.find((p) => p.attrs.to === "second.example"), "the push")));
     expect(h.store.load("alice").registrations.map((r) => r.jid)).toEqual(["first.example"]);
     expect(h.engine.stats()).toMatchObject({ pending: 1, dedupKeys: 1 }); // first.example's push and memory
   });
@@ -80,16 +79,17 @@ describe("the client is told why (error replies carry a text)", () => {
   ])("%s → bad-request with text %j", (_, name, attrs, text) => {
     const h = harness();
     const s = h.session("alice", "phone");
-    const reply = h.engine.handleIq(s, xml("iq", { type: "set", id: "x", from: "alice@example.org/phone" }, xml(name, { xmlns: PUSH, ...attrs })))!;
-    expect(reply.getChild("error")!.getChild("bad-request", STANZAS)).toBeDefined();
+    const reply = must(h.engine.handleIq(s, xml("iq", { type: "set", id: "x", from: "alice@example.org/phone" }, xml(name, { xmlns: PUSH, ...attrs }))), "the reply");
+    expect(reply.getChild("error")?.getChild("bad-request", STANZAS)).toBeDefined();
     expect(errorText(reply)).toBe(text);
   });
 
   it("an enable in an iq get → bad-request saying to use set", () => {
     const h = harness();
-    const reply = h.engine.handleIq(h.session("alice", "phone"), xml("iq", { type: "get", id: "g" }, xml("enable", { xmlns: PUSH, jid: "p.example" })))!;
+    const reply = must(h.engine.handleIq(h.session("alice", "phone"), xml("iq", { type: "get", id: "g" }, xml("enable", { xmlns: PUSH, jid: "p.example" }))), "the reply");
     expect(reply.attrs).toMatchObject({ type: "error", id: "g" });
-    expect(reply.getChild("error")!.attrs.type).toBe("modify");
+    expect(reply.getChild("error")?.attrs.type).toBe("modify");
+    expect(reply.getChild("error")?.getChild("bad-request", STANZAS)).toBeDefined();
     expect(errorText(reply)).toBe("Use type='set'");
   });
 
@@ -97,7 +97,7 @@ describe("the client is told why (error replies carry a text)", () => {
     const h = harness();
     h.store.failWrites = true;
     const reply = h.enable(h.session("alice", "phone"), "push.example", "n1");
-    expect(reply.getChild("error")!.getChild("internal-server-error", STANZAS)).toBeDefined();
+    expect(reply.getChild("error")?.getChild("internal-server-error", STANZAS)).toBeDefined();
     expect(errorText(reply)).toBe("Storage unavailable");
   });
 
@@ -106,6 +106,8 @@ describe("the client is told why (error replies carry a text)", () => {
     const s = h.session("alice", "phone");
     expect(h.engine.handleIq(s, xml("iq", { type: "get", id: "v" }, xml("query", { xmlns: "jabber:iq:version" })))).toBeNull();
     expect(h.engine.handleIq(s, xml("iq", { type: "set", id: "o" }, xml("other", { xmlns: PUSH })))).toBeNull();
+    expect(h.engine.handleIq(s, xml("iq", { type: "set", id: "n" }, xml("enable", { xmlns: "urn:example:not-push", jid: "p.example" })))).toBeNull();
+    expect(h.store.load("alice").registrations).toEqual([]);
   });
 });
 
@@ -118,7 +120,7 @@ describe("logs", () => {
     expect(h.engine.messageOffline("alice", null as never)).toBe(0);
     const warnings = log.lines.filter((l) => l.level === "warn" && l.msg === "engine input ignored");
     expect(warnings.map((l) => l.obj.where)).toEqual(["handleIq", "handleAppReply", "messageOffline"]);
-    expect(String(warnings[0]!.obj.err)).toMatch(/TypeError/);
+    expect(String(warnings[0]?.obj.err)).toMatch(/TypeError/);
   });
 
   it.each([
@@ -171,7 +173,7 @@ describe("logs", () => {
     const log = recordingLogger();
     let veto = true;
     const h = offlineAlice({ push_max_errors: 1 }, { log, hooks: { push: () => (veto ? "quiet hours" : undefined) } });
-    h.push();
+    expect(h.engine.messageOffline("alice", { stanza: h.message("alice@example.org"), key: "vetoed" })).toBe(0);
     veto = false;
     const p = h.push();
     h.engine.handleAppReply(answer(p, "result", [], "evil.example"));

@@ -1,5 +1,6 @@
 // A bare engine with a recording port and a virtual clock, for unit tests of single rules.
 import { xml, type Element } from "@xmpp/xml";
+import { expect } from "vitest";
 import { PushEngine, type EngineDeps } from "../../engine/engine.ts";
 import type { Logger, SessionView } from "../../engine/ports.ts";
 import { MemoryStore } from "../../engine/store.ts";
@@ -36,15 +37,30 @@ export function harness(options: Record<string, unknown> = {}, extras: HarnessEx
     if (jid !== undefined) attrs.jid = jid;
     if (node !== undefined) attrs.node = node;
     const iq = xml("iq", { type: "set", id: "e1", from: `${s.user}@example.org/${s.resource}` }, xml("enable", attrs, form));
-    return engine.handleIq(s, iq)!;
+    return must(engine.handleIq(s, iq), "the enable reply");
   };
   const message = (to: string, children: Element[] = [xml("body", {}, "hi")], attrs: Record<string, string> = {}) =>
     xml("message", { from: "bob@example.org/laptop", to, type: "chat", ...attrs }, ...children);
   return { engine, clock, store, sent, sessions, timeouts, session, enable, message };
 }
 
-export function fields(push: Element): Record<string, string> {
-  const x = push.getChild("pubsub")!.getChild("publish")!.getChild("item")!.getChild("notification")!.getChild("x")!;
+/** The value, asserted present: a missing push or reply is a wrong behaviour, and must be seen by
+ * an assertion (the mutation run does not count a TypeError in a test as a kill). */
+export function must<T>(value: T | null | undefined, what: string): T {
+  expect(value ?? undefined, `${what} is missing`).toBeDefined();
+  return value as T;
+}
+
+/** Runs fn and returns the one push it sent, asserting that it sent exactly one. */
+export function onePush(sent: Element[], fn: () => unknown): Element {
+  const before = sent.length;
+  fn();
+  expect(sent.length - before, "pushes sent").toBe(1);
+  return sent[before]!;
+}
+
+export function fields(push: Element | undefined): Record<string, string> {
+  const x = must(push?.getChild("pubsub")?.getChild("publish")?.getChild("item")?.getChild("notification")?.getChild("x"), "the push's summary form");
   return Object.fromEntries(x.getChildren("field").map((f) => [f.attrs.var!, f.getChildText("value") ?? ""]));
 }
 

@@ -4,7 +4,7 @@
 import { xml } from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
 import { errorOf } from "../../simulator/protocol/stanza-kit.ts";
-import { harness } from "./harness.ts";
+import { harness, must, onePush } from "./harness.ts";
 
 const PUSH = "urn:xmpp:push:0";
 
@@ -12,7 +12,7 @@ function withPhone(options: Record<string, unknown> = {}) {
   const h = harness(options);
   const phone = h.session("alice", "phone");
   const iq = (name: "enable" | "disable", attrs: Record<string, string>) =>
-    h.engine.handleIq(phone, xml("iq", { type: "set", id: `${name}1`, from: "alice@example.org/phone" }, xml(name, { xmlns: PUSH, ...attrs })))!;
+    must(h.engine.handleIq(phone, xml("iq", { type: "set", id: `${name}1`, from: "alice@example.org/phone" }, xml(name, { xmlns: PUSH, ...attrs }))), "the reply");
   const ids = () => h.store.load("alice").registrations.map((r) => r.id).sort();
   return { ...h, phone, iq, ids };
 }
@@ -25,6 +25,8 @@ describe("JID comparison (RFC 7622)", () => {
     expect(h.ids()).toEqual(["push.example<n1"]);
     h.iq("enable", { jid: "push.example", node: "N1" }); // nodes are opaque: another registration
     expect(h.ids()).toEqual(["push.example<N1", "push.example<n1"]);
+    h.iq("enable", { jid: "Apps@Push.Example/Res", node: "n1" });
+    expect(h.ids()).toEqual(["apps@push.example/Res<n1", "push.example<N1", "push.example<n1"]);
   });
 
   it("R-ENABLE keeps the jid as the client gave it (pushes go there)", () => {
@@ -66,8 +68,7 @@ describe("JID comparison (RFC 7622)", () => {
     h.iq("enable", { jid: "push.example", node: "n1" });
     h.sessions.length = 0;
     const push = () => {
-      h.engine.messageOffline("alice", { stanza: h.message("alice@example.org"), key: `m${h.sent.length}` });
-      return h.sent.at(-1)!;
+      return onePush(h.sent, () => h.engine.messageOffline("alice", { stanza: h.message("alice@example.org"), key: `m${h.sent.length}` }));
     };
     const error = (id: string, from: string) =>
       xml("iq", { type: "error", id, from }, xml("error", { type: "cancel" }, xml("item-not-found", { xmlns: "urn:ietf:params:xml:ns:xmpp-stanzas" })));

@@ -3,7 +3,7 @@
 import { xml } from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
 import { OptionError, resolvePushOptions } from "../../engine/options.ts";
-import { fields, harness } from "./harness.ts";
+import { fields, harness, must } from "./harness.ts";
 
 const cancel = (id: string) =>
   xml("iq", { type: "error", id, from: "push.example" }, xml("error", { type: "cancel" }, xml("item-not-found", { xmlns: "urn:ietf:params:xml:ns:xmpp-stanzas" })));
@@ -16,7 +16,7 @@ function offlineAlice(options: Record<string, unknown> = {}) {
   const push = (key: string) => {
     const before = h.sent.length;
     h.engine.messageOffline("alice", { stanza: h.message("alice@example.org"), key });
-    return h.sent.length > before ? h.sent.at(-1)! : undefined;
+    return h.sent.length > before ? must(h.sent.at(-1), "the push") : undefined;
   };
   return { ...h, push };
 }
@@ -24,9 +24,9 @@ function offlineAlice(options: Record<string, unknown> = {}) {
 describe("option defaults, as behaviour", () => {
   it("push_max_errors defaults to 16: fifteen errors keep the registration, the sixteenth removes it", () => {
     const h = offlineAlice();
-    for (let i = 1; i <= 15; i++) h.engine.handleAppReply(cancel(h.push(`m${i}`)!.attrs.id!));
+    for (let i = 1; i <= 15; i++) h.engine.handleAppReply(cancel(h.push(`m${i}`)?.attrs.id!));
     expect(h.store.load("alice").errors).toEqual({ "push.example<n1": 15 });
-    h.engine.handleAppReply(cancel(h.push("m16")!.attrs.id!));
+    h.engine.handleAppReply(cancel(h.push("m16")?.attrs.id!));
     expect(h.store.load("alice").registrations).toEqual([]);
   });
 
@@ -41,7 +41,7 @@ describe("option defaults, as behaviour", () => {
 
   it("push_notification_important_body defaults to 'New Message!'; with_body and with_sender default off", () => {
     const h = offlineAlice();
-    expect(fields(h.push("m")!)).toEqual({ FORM_TYPE: "urn:xmpp:push:summary", "message-count": "1", "last-message-body": "New Message!" });
+    expect(fields(must(h.push("m"), "the push"))).toEqual({ FORM_TYPE: "urn:xmpp:push:summary", "message-count": "1", "last-message-body": "New Message!" });
   });
 
   it("push_max_hibernation_timeout defaults to 259200 s (72 h)", () => {
@@ -54,7 +54,7 @@ describe("option defaults, as behaviour", () => {
 
   it("push_reply_timeout defaults to 120 s: an unanswered push is pending until then, forgotten from then", () => {
     const h = offlineAlice();
-    const p = h.push("m1")!;
+    const p = must(h.push("m1"), "the push");
     h.clock.advance(120_000 - 1);
     expect(h.engine.stats().pending).toBe(1);
     h.clock.advance(1);

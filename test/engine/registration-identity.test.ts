@@ -4,7 +4,7 @@ import { xml, type Element } from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
 import { MemoryStore, type UserPushRecord } from "../../engine/store.ts";
 import { errorOf } from "../../simulator/protocol/stanza-kit.ts";
-import { harness, nodesOf } from "./harness.ts";
+import { harness, nodesOf, must, onePush, errorText } from "./harness.ts";
 
 const PUSH = "urn:xmpp:push:0";
 const cancel = (push: Element) =>
@@ -39,6 +39,18 @@ describe("ties: several registrations enabled at the same instant", () => {
     expect(h.store.load("alice").registrations.map((r) => r.jid)).toEqual(["a.example", "c.example"]);
   });
 
+  it("at the same instant the stored sequence decides, whatever order the store lists them in", () => {
+    const store = new MemoryStore();
+    const reg = (jid: string, seq: number) => ({ id: `${jid}<n`, jid, node: "n", enabledAt: 0, seq, resource: "phone" });
+    store.save("alice", { registrations: [reg("second.example", 2), reg("first.example", 1)], errors: {} });
+    const h = harness({ push_max_devices: 2 }, { store });
+    h.enable(h.session("alice", "phone"), "third.example", "n");
+    expect(store.load("alice").registrations.map((r) => [r.jid, r.seq])).toEqual([
+      ["second.example", 2],
+      ["third.example", 3],
+    ]);
+  });
+
   it("an earlier enable time wins over a later sequence (times come first)", () => {
     const store = new MemoryStore();
     const reg = (jid: string, enabledAt: number, seq: number) => ({ id: `${jid}<n`, jid, node: "n", enabledAt, seq, resource: "phone" });
@@ -47,6 +59,34 @@ describe("ties: several registrations enabled at the same instant", () => {
     h.clock.advance(9000);
     h.enable(h.session("alice", "phone"), "third.example", "n");
     expect(store.load("alice").registrations.map((r) => r.jid)).toEqual(["new.example", "third.example"]);
+  });
+});
+
+describe("users are kept apart", () => {
+  it("two users registered with the same app server and node: one disabling leaves the other's pushes alone", () => {
+    const h = harness();
+    const alice = h.session("alice", "phone");
+    const bob = h.session("bob", "phone");
+    h.enable(alice, "push.example", "n1");
+    h.enable(bob, "push.example", "n1");
+    h.sessions.length = 0;
+    h.engine.messageOffline("alice", { stanza: h.message("alice@example.org"), key: "m" });
+    h.engine.messageOffline("bob", { stanza: h.message("bob@example.org"), key: "m" });
+    expect(h.engine.stats()).toMatchObject({ pending: 2, dedupKeys: 2 });
+    h.engine.handleIq(alice, xml("iq", { type: "set", id: "d", from: "alice@example.org/phone" }, xml("disable", { xmlns: PUSH, jid: "push.example" })));
+    expect(h.engine.stats()).toMatchObject({ pending: 1, dedupKeys: 1 });
+    expect(h.engine.messageOffline("bob", { stanza: h.message("bob@example.org"), key: "m" })).toBe(0); // still remembered
+  });
+
+  it("R-ENABLE keeps the error counts of the user's other registrations", () => {
+    const h = harness();
+    const s = h.session("alice", "phone");
+    h.enable(s, "a.example", "n");
+    h.sessions.length = 0;
+    h.engine.messageOffline("alice", { stanza: h.message("alice@example.org"), key: "m" });
+    h.engine.handleAppReply(cancel(must(h.sent[0], "the push")));
+    h.enable(s, "b.example", "n");
+    expect(h.store.load("alice").errors).toEqual({ "a.example<n": 1 });
   });
 });
 
@@ -90,7 +130,7 @@ describe("one app server, several nodes", () => {
     const [, , c] = h.message();
     h.engine.handleAppReply(cancel(c!));
     const disable = (attrs: Record<string, string>) =>
-      h.engine.handleIq(h.phone, xml("iq", { type: "set", id: "d", from: "alice@example.org/phone" }, xml("disable", { xmlns: PUSH, ...attrs })))!;
+      must(h.engine.handleIq(h.phone, xml("iq", { type: "set", id: "d", from: "alice@example.org/phone" }, xml("disable", { xmlns: PUSH, ...attrs }))), "the reply");
     disable({ jid: "push.example", node: "n2" });
     expect(h.store.load("alice").registrations.map((r) => r.id)).toEqual(["push.example<n1", "other.example<x"]);
     disable({ jid: "push.example" });
@@ -121,7 +161,7 @@ describe("the device a registration is bound to (R-BIND-RESOURCE)", () => {
     const first = h.session("alice", "res-1", "live", "client-A");
     h.enable(first, "push.example", "n1");
     expect(h.store.load("alice").registrations[0]).toMatchObject({ clientId: "client-A" });
-    expect(h.store.load("alice").registrations[0]!.resource).toBeUndefined();
+    expect(h.store.load("alice").registrations[0]?.resource).toBeUndefined();
     h.sessions.length = 0;
     h.session("alice", "res-2", "live", "client-A"); // the same device, reconnected with a new resource
     expect(h.engine.messageArchived("alice", { stanza: h.message("alice@example.org"), key: "m1" })).toBe(0);
@@ -170,7 +210,7 @@ describe("what an enable stores", () => {
     h.enable(h.session("alice", "phone"), "push.example", undefined);
     h.sessions.length = 0;
     h.engine.messageOffline("alice", { stanza: h.message("alice@example.org"), key: "m" });
-    expect(h.sent[0]!.getChild("pubsub")!.getChild("publish")!.toString()).toMatch(/^<publish><item>/);
+    expect(must(h.sent[0], "the push").getChild("pubsub")?.getChild("publish")?.toString()).toMatch(/^<publish><item>/);
   });
 });
 
@@ -181,8 +221,7 @@ describe("store access (writes are I/O: none when nothing changes)", () => {
     h.enable(h.session("alice", "phone"), "push.example", "n1");
     h.sessions.length = 0;
     const push = (key: string) => {
-      h.engine.messageOffline("alice", { stanza: h.message("alice@example.org"), key });
-      return h.sent.at(-1)!;
+      return onePush(h.sent, () => h.engine.messageOffline("alice", { stanza: h.message("alice@example.org"), key }));
     };
     const writes = store.writes;
     h.engine.handleAppReply(xml("iq", { type: "result", id: push("a").attrs.id, from: "push.example" }));
@@ -201,22 +240,25 @@ describe("store access (writes are I/O: none when nothing changes)", () => {
     h.enable(s, "push.example", "n1");
     store.failWrites = true;
     const writes = store.writes;
-    const reply = h.engine.handleIq(s, xml("iq", { type: "set", id: "d", from: "alice@example.org/phone" }, xml("disable", { xmlns: PUSH, jid: "nothing.example" })))!;
+    const reply = must(h.engine.handleIq(s, xml("iq", { type: "set", id: "d", from: "alice@example.org/phone" }, xml("disable", { xmlns: PUSH, jid: "nothing.example" }))), "the reply");
     expect(reply.attrs.type).toBe("result");
     expect(store.writes).toBe(writes);
   });
 
-  it("an error for a registration that is no longer in the store leaves no orphan count behind", () => {
-    const h = harness();
+  it("an error for a registration that is no longer in the store leaves no orphan count, and writes nothing", () => {
+    const store = new CountingStore();
+    const h = harness({}, { store });
     h.enable(h.session("alice", "phone"), "push.example", "n1");
     h.enable(h.session("alice", "phone"), "keep.example", "k");
     h.sessions.length = 0;
     h.engine.messageOffline("alice", { stanza: h.message("alice@example.org"), key: "m" });
-    const push = h.sent.find((p) => p.attrs.to === "push.example")!;
+    const push = must(h.sent.find((p) => p.attrs.to === "push.example"), "the push");
     const rec = h.store.load("alice"); // removed behind the engine's back (another node of a cluster)
     h.store.save("alice", { ...rec, registrations: rec.registrations.filter((r) => r.jid !== "push.example") });
+    const writes = store.writes;
     expect(h.engine.handleAppReply(cancel(push))).toBe(true);
     expect(h.store.load("alice").errors).toEqual({});
+    expect(store.writes).toBe(writes);
   });
 
   it("R-ENABLE and R-DISABLE answer wait/internal-server-error when the store cannot be read", () => {
@@ -225,7 +267,10 @@ describe("store access (writes are I/O: none when nothing changes)", () => {
     const s = h.session("alice", "phone");
     store.failReads = true;
     const en = h.enable(s, "push.example", "n1");
-    const dis = h.engine.handleIq(s, xml("iq", { type: "set", id: "d", from: "alice@example.org/phone" }, xml("disable", { xmlns: PUSH, jid: "push.example" })))!;
-    for (const reply of [en, dis]) expect(errorOf(reply)).toEqual({ type: "wait", condition: "internal-server-error" });
+    const dis = must(h.engine.handleIq(s, xml("iq", { type: "set", id: "d", from: "alice@example.org/phone" }, xml("disable", { xmlns: PUSH, jid: "push.example" }))), "the reply");
+    for (const reply of [en, dis]) {
+      expect(errorOf(reply)).toEqual({ type: "wait", condition: "internal-server-error" });
+      expect(errorText(reply)).toBe("Storage unavailable");
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { xml, type Element } from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
 import { OptionError, resolvePushOptions } from "../../engine/options.ts";
-import { harness } from "./harness.ts";
+import { harness, must } from "./harness.ts";
 
 describe("options", () => {
   it("fills the seed's defaults", () => {
@@ -63,7 +63,7 @@ describe("malformed input never throws out of the engine", () => {
   it("answers an enable sent as iq get with an error", () => {
     const h = harness();
     const s = h.session("alice", "phone");
-    const r = h.engine.handleIq(s, weird[2]!)!;
+    const r = must(h.engine.handleIq(s, weird[2]!), "the reply");
     expect(r.attrs.type).toBe("error");
   });
 });

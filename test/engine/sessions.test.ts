@@ -3,12 +3,12 @@
 // one-important/one-unimportant limit, vetoed pushes and stanzas without a server key (R-DEDUP).
 import { xml } from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
-import { chatState, harness, nodesOf } from "./harness.ts";
+import { chatState, harness, nodesOf, must } from "./harness.ts";
 
 const PUSH = "urn:xmpp:push:0";
 
 function disable(h: ReturnType<typeof harness>, s: { user: string; resource: string; id: string; state: "live" | "hibernated" }, attrs: Record<string, string>) {
-  return h.engine.handleIq(s, xml("iq", { type: "set", id: "d", from: `${s.user}@example.org/${s.resource}` }, xml("disable", { xmlns: PUSH, ...attrs })))!;
+  return must(h.engine.handleIq(s, xml("iq", { type: "set", id: "d", from: `${s.user}@example.org/${s.resource}` }, xml("disable", { xmlns: PUSH, ...attrs }))), "the reply");
 }
 
 describe("which session a batch belongs to", () => {

@@ -4,7 +4,7 @@
 import { xml, type Element } from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
 import { classify } from "../../engine/classify.ts";
-import { call, chatState, fields, harness, omemo } from "./harness.ts";
+import { call, chatState, fields, harness, omemo, must } from "./harness.ts";
 
 const body = (t: string, attrs: Record<string, string> = {}) => xml("body", attrs, t);
 const hint = (name: string) => xml(name, { xmlns: "urn:xmpp:hints" });
@@ -16,7 +16,7 @@ function summaryFor(options: Record<string, unknown>, children: Element[], attrs
   h.sessions.length = 0;
   h.engine.messageOffline("alice", { stanza: h.message("alice@example.org", children, attrs), key: "k" });
   expect(h.sent).toHaveLength(1);
-  return fields(h.sent[0]!);
+  return fields(must(h.sent[0], "the push"));
 }
 
 const carbon = (dir: "sent" | "received", inner: Element) =>
@@ -58,6 +58,7 @@ describe("calls (XEP-0353) and storage hints", () => {
 
 describe("bodies and subjects", () => {
   it("a chat message with a subject and a body is important; its body, never its subject, is the body", () => {
+    expect(summaryFor({}, [xml("subject", {}, "topic"), body("the text")])["last-message-body"]).toBe("New Message!");
     const f = summaryFor({ push_notification_with_body: true }, [xml("subject", {}, "topic"), body("the text")]);
     expect(f["last-message-body"]).toBe("the text");
   });
@@ -89,6 +90,11 @@ describe("carbons", () => {
     expect(classify(carbon("received", xml("message", { xmlns: "jabber:client", type: "chat" }, body("x")))).important).toBe(true);
   });
 
+  it("a forwarded presence is not a carbon of a message", () => {
+    const c = classify(xml("message", {}, xml("received", { xmlns: "urn:xmpp:carbons:2" }, xml("forwarded", { xmlns: "urn:xmpp:forward:0" }, xml("presence", {}, xml("status", {}, "x"))))));
+    expect(c.carbon).toBeNull();
+  });
+
   it("a forwarded element in another namespace is not a message", () => {
     const c = classify(carbon("received", xml("message", { xmlns: "urn:example", type: "chat" }, body("x"))));
     expect(c).toMatchObject({ carbon: null, important: false });
@@ -108,17 +114,23 @@ describe("carbons", () => {
     h.enable(phone, "push.example", "n1");
     h.engine.hibernationStarted(phone, [{ stanza: carbon("sent", xml("message", { type: "chat", to: "bob@example.org" }, body("my own words"))), key: "c" }]);
     expect(h.sent).toHaveLength(1);
-    expect(fields(h.sent[0]!)).toEqual({ FORM_TYPE: "urn:xmpp:push:summary", "message-count": "1" });
+    expect(fields(must(h.sent[0], "the push"))).toEqual({ FORM_TYPE: "urn:xmpp:push:summary", "message-count": "1" });
   });
 });
 
 describe("other shapes", () => {
-  it("presence in a hibernation queue is pushed without the placeholder (not important)", () => {
-    const h = harness();
+  it("anything but a message is neither important, sealed nor urgent, and has no message to summarise", () => {
+    for (const el of [xml("presence", {}, xml("body", {}, "x")), xml("iq", { type: "set" }, xml("propose", { xmlns: "urn:xmpp:jingle-message:0" }))]) {
+      expect(classify(el)).toEqual({ message: null, carbon: null, important: false, sealed: false, urgent: false });
+    }
+  });
+
+  it("presence in a hibernation queue is pushed without the placeholder and, being no message, without a sender", () => {
+    const h = harness({ push_notification_with_sender: true });
     const phone = h.session("alice", "phone", "hibernated");
     h.enable(phone, "push.example", "n1");
     h.engine.hibernationStarted(phone, [{ stanza: xml("presence", { from: "bob@example.org/laptop" }), key: "p" }]);
-    expect(fields(h.sent[0]!)).toEqual({ FORM_TYPE: "urn:xmpp:push:summary", "message-count": "1" });
+    expect(fields(must(h.sent[0], "the push"))).toEqual({ FORM_TYPE: "urn:xmpp:push:summary", "message-count": "1" });
   });
 
   it("with_sender: a message without a from, or with an empty one, gives no sender field", () => {
@@ -127,7 +139,7 @@ describe("other shapes", () => {
     h.enable(h.session("alice", "phone"), "push.example", "n1");
     h.sessions.length = 0;
     h.engine.messageOffline("alice", { stanza: xml("message", { to: "alice@example.org", type: "chat" }, body("x")), key: "k" });
-    expect(fields(h.sent[0]!)).not.toHaveProperty("last-message-sender");
+    expect(fields(must(h.sent[0], "the push"))).not.toHaveProperty("last-message-sender");
   });
 
   it("R-PUBOPTS: a stored form that no longer parses is left out, not sent as an empty element", () => {
@@ -138,6 +150,6 @@ describe("other shapes", () => {
     });
     h.engine.messageOffline("alice", { stanza: h.message("alice@example.org"), key: "k" });
     expect(h.sent).toHaveLength(1);
-    expect(h.sent[0]!.getChild("pubsub")!.getChild("publish-options")).toBeUndefined();
+    expect(must(h.sent[0], "the push").getChild("pubsub")?.getChild("publish-options")).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@
 // and the reply timeout (push_reply_timeout: how long an app server may take to answer).
 import { xml } from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
-import { harness } from "./harness.ts";
+import { harness, must } from "./harness.ts";
 
 const error = (id: string, type = "cancel") =>
   xml("iq", { type: "error", id, from: "push.example" }, xml("error", { type }, xml("item-not-found", { xmlns: "urn:ietf:params:xml:ns:xmpp-stanzas" })));
@@ -62,7 +62,7 @@ describe("the app server's timing (push_reply_timeout)", () => {
     h.enable(h.session("alice", "phone"), "push.example", "n1");
     h.sessions.length = 0;
     h.engine.messageOffline("alice", { stanza: h.message("alice@example.org"), key: "m" });
-    return { ...h, id: h.sent[0]!.attrs.id! };
+    return { ...h, id: must(h.sent[0], "the push").attrs.id! };
   }
 
   it("an error answered 1 ms before the timeout counts", () => {
