@@ -229,8 +229,8 @@ export class PushEngine {
   sessionClosed(sessionId: string): void {
     this.guard("sessionClosed", undefined, () => {
       const st = this.sessions.get(sessionId);
+      this.sessions.delete(sessionId); // first: a host timer that fails to cancel must not keep it
       if (st) dropBatch(st);
-      this.sessions.delete(sessionId);
     });
   }
 
