@@ -5,7 +5,9 @@ import { xml, type Element } from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
 import type { PushInfo } from "../../engine/engine.ts";
 import { DedupMemory } from "../../engine/dedup.ts";
+import { PushEngine } from "../../engine/engine.ts";
 import { MemoryStore, StoreError } from "../../engine/store.ts";
+import { VirtualClock } from "../../simulator/clock.ts";
 import { errorText, harness, recordingLogger, must, onePush } from "./harness.ts";
 
 const PUSH = "urn:xmpp:push:0";
@@ -140,6 +142,23 @@ describe("logs", () => {
     expect(log.lines.filter((l) => l.msg === "engine input ignored").map((l) => l.obj.where)).toEqual([method]);
   });
 
+  it("a host timer that fails to cancel is logged as sessionClosed, and the session is still gone from the engine's view", () => {
+    const log = recordingLogger();
+    const clock = new VirtualClock();
+    const engine = new PushEngine({
+      store: new MemoryStore(),
+      clock: { now: () => clock.now(), setTimer: () => ({ cancel: () => { throw new Error("timer wheel broken"); } }) },
+      port: { domain: "example.org", send() {}, sessions: () => [phone], setHibernationTimeout() {} },
+      log,
+    });
+    const phone = { id: "p", user: "alice", resource: "phone", state: "hibernated" as const };
+    engine.handleIq({ ...phone, state: "live" }, xml("iq", { type: "set", id: "e", from: "alice@example.org/phone" }, xml("enable", { xmlns: PUSH, jid: "push.example" })));
+    engine.stanzaQueued(phone, { stanza: xml("message", { to: "alice@example.org", type: "chat" }, xml("body", {}, "x")), key: "k" });
+    engine.sessionClosed("p");
+    expect(log.lines.filter((l) => l.msg === "engine input ignored").map((l) => [l.obj.where, l.obj.err])).toEqual([["sessionClosed", "Error: timer wheel broken"]]);
+    expect(engine.stats().sessions).toBe(0);
+  });
+
   it("a queued stanza that cannot be read fails when its batch is pushed, logged as flushBatch", () => {
     const log = recordingLogger();
     const h = harness({}, { log });
@@ -203,9 +222,11 @@ describe("the push observer (onPush)", () => {
     const stanza = h.message("alice@example.org");
     h.engine.messageOffline("alice", { stanza, key: "k1" });
     h.engine.ping("alice");
-    expect(seen.map((i) => ({ id: i.id, user: i.user, reg: i.registration.id, key: i.key, stanza: i.stanza, to: i.push.attrs.to }))).toEqual([
-      { id: "id1", user: "alice", reg: "push.example<n1", key: "k1", stanza, to: "push.example" },
-      { id: "id2", user: "alice", reg: "push.example<n1", key: undefined, stanza: null, to: "push.example" },
+    const reg = expect.objectContaining({ id: "push.example<n1", jid: "push.example", node: "n1" });
+    const push = (id: string) => expect.objectContaining({ name: "iq", attrs: expect.objectContaining({ id, to: "push.example" }) });
+    expect(seen).toEqual([
+      { id: "id1", user: "alice", registration: reg, key: "k1", stanza, push: push("id1") },
+      { id: "id2", user: "alice", registration: reg, stanza: null, push: push("id2") },
     ]);
     expect(seen[1]).not.toHaveProperty("key");
     expect(h.sent.map((p) => p.attrs.id)).toEqual(["id1", "id2"]);

@@ -51,6 +51,14 @@ export function must<T>(value: T | null | undefined, what: string): T {
   return value as T;
 }
 
+/** Runs fn, asserting that it does not throw (the engine's public methods never do), and returns
+ * its value: an exception out of the engine is then an assertion failure, not a crash. */
+export function noThrow<T>(what: string, fn: () => T): T {
+  let out: T | undefined;
+  expect(() => void (out = fn()), what).not.toThrow();
+  return out as T;
+}
+
 /** Runs fn and returns the one push it sent, asserting that it sent exactly one. */
 export function onePush(sent: Element[], fn: () => unknown): Element {
   const before = sent.length;

@@ -3,7 +3,7 @@
 import { xml } from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
 import { OptionError, resolvePushOptions } from "../../engine/options.ts";
-import { fields, harness, must } from "./harness.ts";
+import { fields, harness, must, noThrow } from "./harness.ts";
 
 const cancel = (id: string) =>
   xml("iq", { type: "error", id, from: "push.example" }, xml("error", { type: "cancel" }, xml("item-not-found", { xmlns: "urn:ietf:params:xml:ns:xmpp-stanzas" })));
@@ -102,14 +102,21 @@ describe("option validation names the option and says what was wrong", () => {
   });
 
   it("accepts the edges: 0 seconds, fractions of seconds, 1 as a count, an empty placeholder; undefined means the default", () => {
-    expect(
+    const opts = noThrow("resolvePushOptions", () =>
       resolvePushOptions({
         push_reply_timeout: 0,
         push_max_hibernation_timeout: 0.5,
         push_max_devices: 1,
+        push_dedup_memory: 2,
         push_notification_important_body: "",
         push_max_errors: undefined,
       }),
-    ).toMatchObject({ push_reply_timeout: 0, push_max_hibernation_timeout: 0.5, push_max_devices: 1, push_notification_important_body: "", push_max_errors: 16 });
+    );
+    expect(opts).toMatchObject({ push_reply_timeout: 0, push_max_hibernation_timeout: 0.5, push_max_devices: 1, push_dedup_memory: 2, push_notification_important_body: "", push_max_errors: 16 });
+  });
+
+  it("accepts every kind with a value of its type", () => {
+    const given = { push_notification_with_body: true, push_notification_with_sender: false, push_notification_important_body: "Ring!", push_max_errors: 3, push_reply_timeout: 7.5 };
+    expect(noThrow("resolvePushOptions", () => resolvePushOptions(given))).toMatchObject(given);
   });
 });

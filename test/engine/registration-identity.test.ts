@@ -205,9 +205,12 @@ describe("what an enable stores", () => {
     expect(opts).toEqual({ "other-ns": undefined, "other-name": undefined, after: '<x xmlns="jabber:x:data" type="submit"/>' });
   });
 
-  it("a registration without a node is pushed with a <publish/> that has no node attribute", () => {
+  it.each([
+    ["without a node", undefined],
+    ["with an empty node", ""],
+  ])("a registration %s is pushed with a <publish/> that has no node attribute", (_, node) => {
     const h = harness();
-    h.enable(h.session("alice", "phone"), "push.example", undefined);
+    h.enable(h.session("alice", "phone"), "push.example", node);
     h.sessions.length = 0;
     h.engine.messageOffline("alice", { stanza: h.message("alice@example.org"), key: "m" });
     expect(must(h.sent[0], "the push").getChild("pubsub")?.getChild("publish")?.toString()).toMatch(/^<publish><item>/);
