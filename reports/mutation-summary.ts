@@ -3,6 +3,8 @@
 import { readFileSync } from "node:fs";
 
 export const MUTATION_REPORT = "reports/out/mutation/mutation.json";
+/** The scenario suite alone (npm run mutation:scenarios): what a new target is checked with. */
+export const SCENARIO_MUTATION_REPORT = "reports/out/mutation-scenarios/mutation.json";
 
 interface Position {
   line: number;

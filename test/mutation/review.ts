@@ -96,7 +96,7 @@ export interface Review {
   unexplained: MutantRef[];
   /** Entries that match no survivor of the report (killed since, or the code moved). */
   stale: ReviewEntry[];
-  /** Entries on both lists, or matching the same mutant twice. */
+  /** More entries for a mutant than there are such mutants (on one list or both). */
   duplicated: ReviewEntry[];
 }
 
@@ -108,9 +108,9 @@ export function review(report: StrykerReport, equivalent: ReviewEntry[], needsSc
   const sorted = { equivalent: [] as MutantRef[], needsScenario: [] as MutantRef[] };
   for (const [list, entries] of [["equivalent", equivalent], ["needsScenario", needsScenario]] as const) {
     for (const e of entries) {
-      const m = survivors.find((s) => entryMatches(e, s));
-      if (!m) stale.push(e);
-      else if (claimed.has(m.id)) duplicated.push(e);
+      // Two mutants can read alike (same line, mutator and text, other column): one entry each.
+      const m = survivors.find((s) => entryMatches(e, s) && !claimed.has(s.id));
+      if (!m) (survivors.some((s) => entryMatches(e, s)) ? duplicated : stale).push(e);
       else {
         claimed.set(m.id, e);
         sorted[list].push(m);
