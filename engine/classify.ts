@@ -13,24 +13,17 @@ export interface Classified {
   urgent: boolean;
 }
 
-function child(el: Element | undefined | null, name: string, xmlns: string): Element | undefined {
-  if (!el || !Array.isArray(el.children)) return undefined;
-  for (const c of el.children) {
-    if (typeof c !== "string" && c.name === name && c.attrs?.xmlns === xmlns) return c;
-  }
-  return undefined;
+function child(el: Element | undefined, name: string, xmlns: string): Element | undefined {
+  return el?.getChildElements().find((c) => c.name === name && c.attrs.xmlns === xmlns);
 }
 
-/** The forwarded message inside a carbon, if this is one. */
+/** The forwarded message inside a carbon, if this is one (XEP-0280 §4, XEP-0297 §3). */
 export function unwrapCarbon(stanza: Element): { inner: Element; direction: "received" | "sent" } | null {
   for (const direction of ["received", "sent"] as const) {
-    const wrapper = child(stanza, direction, NS.carbons);
-    const inner = child(child(wrapper, "forwarded", NS.forward), "message", NS.client);
+    const forwarded = child(child(stanza, direction, NS.carbons), "forwarded", NS.forward);
+    // The forwarded message is in jabber:client, stated or inherited.
+    const inner = forwarded?.getChildElements().find((c) => c.name === "message" && (c.attrs.xmlns ?? NS.client) === NS.client);
     if (inner) return { inner, direction };
-    // Forwarded messages may omit the jabber:client xmlns (it is inherited).
-    const fw = child(wrapper, "forwarded", NS.forward);
-    const bare = fw?.children.find((c): c is Element => typeof c !== "string" && c.name === "message");
-    if (bare) return { inner: bare, direction };
   }
   return null;
 }
@@ -50,20 +43,15 @@ export function isCall(m: Element): boolean {
 
 /** Text of the first <body/> child, or null. */
 export function bodyText(m: Element): string | null {
-  const b = m.children?.find((c): c is Element => typeof c !== "string" && c.name === "body" && (!c.attrs.xmlns || c.attrs.xmlns === NS.client));
+  const b = m.getChildElements().find((c) => c.name === "body" && (c.attrs.xmlns ?? NS.client) === NS.client);
   return b ? b.getText() : null;
 }
 
-function hasSubject(m: Element): boolean {
-  return !!m.children?.some((c) => typeof c !== "string" && c.name === "subject");
-}
-
-export function classify(stanza: Element | null | undefined): Classified {
-  const none: Classified = { message: null, carbon: null, important: false, sealed: false, urgent: false };
-  if (!stanza || typeof stanza.name !== "string" || stanza.name !== "message") return none;
+export function classify(stanza: Element): Classified {
+  if (stanza.name !== "message") return { message: null, carbon: null, important: false, sealed: false, urgent: false };
   const carbon = unwrapCarbon(stanza);
   const m = carbon ? carbon.inner : stanza;
-  const type = m.attrs?.type;
+  const type = m.attrs.type;
   const sealed = isEncrypted(m) || isCall(m);
   const result: Classified = {
     message: m,
@@ -74,7 +62,7 @@ export function classify(stanza: Element | null | undefined): Classified {
   };
   if (type === "headline") return result;
   if (carbon?.direction === "sent") return result;
-  if (type === "groupchat" && hasSubject(m)) return result;
+  if (type === "groupchat" && m.getChild("subject")) return result; // a room subject change
   const body = bodyText(m);
   result.important = sealed || (body !== null && body !== "");
   return result;

@@ -5,7 +5,7 @@ import type { Element } from "@xmpp/xml";
 import { classify } from "./classify.ts";
 import { buildPush, summarize, type SummaryFields } from "./compose.ts";
 import { DedupMemory } from "./dedup.ts";
-import { parseJid, fullOf } from "./jid.ts";
+import { bareOf, parseJid, sameFull } from "./jid.ts";
 import { resolvePushOptions, type PushOptions } from "./options.ts";
 import {
   silentLogger,
@@ -18,7 +18,7 @@ import {
   type TimerHandle,
 } from "./ports.ts";
 import { disable, enable, isBound, type Outcome } from "./registrations.ts";
-import { errorReply, readError } from "./replies.ts";
+import { errorReply, errorType } from "./replies.ts";
 import type { Registration, RegistrationStore } from "./store.ts";
 import { NS } from "./xmlns.ts";
 import { exceedsSize, MAX_STANZA_BYTES } from "./parse.ts";
@@ -38,7 +38,8 @@ interface SessionState {
   user: string;
   batch: KeyedStanza[];
   timer?: TimerHandle;
-  firstPushDone: boolean;
+  /** R-HIB-EXTEND in force: set at hibernation start, cleared by the first push that counts
+   * (so it is also the "first push" marker that R-RESUME resets). */
   extended: boolean;
 }
 
@@ -118,7 +119,7 @@ export class PushEngine {
   /** Enable/disable iq from a client session; returns the reply, or null if not a push request. */
   handleIq(session: SessionView, iq: Element): Element | null {
     return this.guard("handleIq", null, () => {
-      const command = iq?.getChildElements?.().find((c) => c.attrs.xmlns === NS.push);
+      const command = iq.getChildElements().find((c) => c.attrs.xmlns === NS.push);
       if (!command || (command.name !== "enable" && command.name !== "disable")) return null;
       if (iq.attrs.type !== "set") return errorReply(iq, "modify", "bad-request", "Use type='set'");
       // Its publish-options would be stored and parsed again at every push: refuse what no
@@ -136,7 +137,7 @@ export class PushEngine {
               now: this.clock.now(),
             })
           : disable({ iq, command, user: session.user, store: this.store });
-      this.afterRemoval(session.user, outcome.removed);
+      if (outcome.removed) this.afterRemoval(session.user, outcome.removed);
       this.log.debug({ user: session.user, cmd: command.name, reply: outcome.reply.attrs.type }, "push iq");
       return outcome.reply;
     });
@@ -152,8 +153,11 @@ export class PushEngine {
   /** R-MAM / R-URGENT: a message archived for `owner`. */
   messageArchived(owner: string, ks: KeyedStanza): number {
     return this.guard("messageArchived", 0, () => {
-      const to = ks.stanza.attrs.to ? parseJid(ks.stanza.attrs.to) : null;
-      if (!to || to.local.toLowerCase() !== owner.toLowerCase()) return 0; // a sent copy: not for us
+      // Only a message addressed to the owner's own account here; a sent copy (even one to a
+      // namesake on another server) is not for us.
+      const to = parseJid(ks.stanza.attrs.to ?? "");
+      const ownJid = parseJid(`${owner}@${this.port.domain}`);
+      if (!to || !ownJid || bareOf(to) !== bareOf(ownJid)) return 0;
       const sessions = this.port.sessions(owner);
       if (sessions.length === 0) return 0; // no session: the offline path handles it
       const regs = this.registrations(owner);
@@ -172,7 +176,7 @@ export class PushEngine {
   ping(user: string, only?: { jid: string; node?: string }[]): number {
     return this.guard("ping", 0, () => {
       const regs = this.registrations(user).filter(
-        (r) => !only || only.some((o) => o.jid === r.jid && (o.node === undefined || o.node === r.node)),
+        (r) => !only || only.some((o) => sameFull(o.jid, r.jid) && (o.node === undefined || o.node === r.node)),
       );
       let sent = 0;
       for (const r of regs) if (this.sendPush(user, r, null)) sent++;
@@ -184,7 +188,6 @@ export class PushEngine {
   hibernationStarted(session: SessionView, queue: KeyedStanza[]): void {
     this.guard("hibernationStarted", undefined, () => {
       const st = this.state(session);
-      st.firstPushDone = false;
       if (this.bound(session).length > 0) {
         this.port.setHibernationTimeout(session.id, this.options.push_max_hibernation_timeout); // R-HIB-EXTEND
         st.extended = true;
@@ -226,7 +229,6 @@ export class PushEngine {
       const st = this.sessions.get(session.id);
       if (!st) return;
       dropBatch(st);
-      st.firstPushDone = false;
       st.extended = false;
       if (!resumed) this.sessions.delete(session.id);
     });
@@ -236,8 +238,8 @@ export class PushEngine {
   sessionClosed(sessionId: string): void {
     this.guard("sessionClosed", undefined, () => {
       const st = this.sessions.get(sessionId);
+      this.sessions.delete(sessionId); // first: a host timer that fails to cancel must not keep it
       if (st) dropBatch(st);
-      this.sessions.delete(sessionId);
     });
   }
 
@@ -246,16 +248,16 @@ export class PushEngine {
   /** A result or error iq addressed to the server; true if it answered one of our pushes. */
   handleAppReply(iq: Element): boolean {
     return this.guard("handleAppReply", false, () => {
-      const id = iq?.attrs?.id;
-      const p = id === undefined ? undefined : this.pending.get(id);
+      const id = iq.attrs.id ?? "";
+      const p = this.pending.get(id);
       if (!p) return false;
-      if (!sameJid(iq.attrs.from, p.jid)) {
+      if (!sameFull(iq.attrs.from ?? "", p.jid)) {
         this.log.warn({ id, from: iq.attrs.from, expected: p.jid }, "push reply from a foreign JID ignored"); // R-ERR-SPOOF
         return true;
       }
       this.forgetPending(id!);
       if (iq.attrs.type === "result") this.resetErrors(p.user, p.regId); // R-ERR-RESET
-      else if (iq.attrs.type === "error") this.countError(p.user, p.regId, readError(iq));
+      else if (iq.attrs.type === "error") this.countError(p.user, p.regId, errorType(iq));
       return true;
     });
   }
@@ -288,7 +290,7 @@ export class PushEngine {
   private state(session: SessionView): SessionState {
     let st = this.sessions.get(session.id);
     if (!st) {
-      st = { user: session.user, batch: [], firstPushDone: false, extended: false };
+      st = { user: session.user, batch: [], extended: false };
       this.sessions.set(session.id, st);
     }
     return st;
@@ -317,8 +319,7 @@ export class PushEngine {
 
   private flushBatch(sessionId: string): void {
     this.guard("flushBatch", undefined, () => {
-      const st = this.sessions.get(sessionId);
-      if (!st) return;
+      const st = this.sessions.get(sessionId)!; // its timer is cancelled whenever the state goes
       const items = st.batch;
       st.batch = [];
       st.timer = undefined;
@@ -331,28 +332,27 @@ export class PushEngine {
   private processQueue(session: SessionView, items: KeyedStanza[]): void {
     const placeholder = this.options.push_notification_important_body;
     for (const reg of this.bound(session)) {
-      const notified = { important: false, unimportant: false };
+      const notified = new Set<boolean>(); // which kinds (important or not) were pushed
       for (const ks of items) {
         const key = this.keyOf(ks);
         if (this.dedup.has(session.user, reg.id, key)) continue;
+        // Without a placeholder the two kinds look the same to the app server: one push covers both.
         const important = placeholder !== "" && classify(ks.stanza).important;
-        const kind = important ? "important" : "unimportant";
-        if (!notified[kind] && this.sendPush(session.user, reg, ks)) {
-          notified[kind] = true;
-          if (session.state === "hibernated") this.firstPush(session, important || placeholder === "");
+        if (!notified.has(important) && this.sendPush(session.user, reg, ks)) {
+          notified.add(important);
+          this.firstPush(session, important || placeholder === "");
         }
         // Covered by this batch's push of its kind: never pushed again (R-DEDUP-EXPIRY).
-        if (notified[kind]) this.dedup.add(session.user, reg.id, key);
+        if (notified.has(important)) this.dedup.add(session.user, reg.id, key);
       }
     }
   }
 
-  /** R-HIB-EXTEND: the first push that counts ends the extension; the normal timeout restarts. */
+  /** R-HIB-EXTEND: the first push that counts ends the extension; the normal timeout restarts.
+   * (Only a hibernated session is ever extended.) */
   private firstPush(session: SessionView, counts: boolean): void {
     const st = this.state(session);
-    if (!counts || st.firstPushDone) return;
-    st.firstPushDone = true;
-    if (st.extended) {
+    if (counts && st.extended) {
       st.extended = false;
       this.port.setHibernationTimeout(session.id, null);
     }
@@ -442,9 +442,9 @@ export class PushEngine {
   }
 
   /** R-ERR-COUNT / R-ERR-WAIT. */
-  private countError(user: string, regId: string, err: { type: string; condition: string }): void {
-    if (err.type === "wait") return;
-    let removed: Registration[] = [];
+  private countError(user: string, regId: string, type: string | undefined): void {
+    if (type === "wait") return;
+    let removed: Registration | undefined;
     this.updateRecord(user, (rec) => {
       const reg = rec.registrations.find((r) => r.id === regId);
       if (!reg) return false;
@@ -452,12 +452,12 @@ export class PushEngine {
       if (count >= this.options.push_max_errors) {
         rec.registrations = rec.registrations.filter((r) => r.id !== regId);
         delete rec.errors[regId];
-        removed = [reg];
+        removed = reg;
         this.log.info({ user, reg: regId, count }, "registration removed after errors");
       } else rec.errors[regId] = count;
       return true;
     });
-    this.afterRemoval(user, removed);
+    if (removed) this.afterRemoval(user, [removed]);
   }
 
   private updateRecord(user: string, change: (rec: ReturnType<RegistrationStore["load"]>) => boolean): void {
@@ -472,7 +472,7 @@ export class PushEngine {
   /** Removed registrations: forget their dedup memory and pending pushes; unbound hibernated
    * sessions get their normal hibernation timeout back. */
   private afterRemoval(user: string, removed: Registration[]): void {
-    if (removed.length === 0) return;
+    if (removed.length === 0) return; // most enables remove nothing: skip the scan of pending pushes
     const gone = new Set(removed.map((r) => r.id));
     for (const r of removed) this.dedup.forget(user, r.id);
     for (const [id, p] of this.pending) {
@@ -493,12 +493,4 @@ function dropBatch(st: SessionState): void {
   st.timer?.cancel();
   st.timer = undefined;
   st.batch = [];
-}
-
-function sameJid(a: string | undefined, b: string): boolean {
-  if (a === undefined) return false;
-  if (a === b) return true; // b is a registration's JID, valid since its enable
-  const ja = parseJid(a);
-  const jb = parseJid(b);
-  return !!ja && !!jb && fullOf(ja) === fullOf(jb);
 }

@@ -13,13 +13,13 @@ const BAD_DOMAIN = /[@/\s\u0000-\u001f\u007f"&'<>]/;
 const BAD_RESOURCE = /[\u0000-\u001f\u007f]/;
 
 export function parseJid(s: string): Jid | null {
-  if (typeof s !== "string" || s.length === 0 || s.length > 3 * MAX_PART + 2) return null;
+  if (s.length > 3 * MAX_PART + 2) return null; // cheap reject before the part checks
   const slash = s.indexOf("/");
   const bare = slash < 0 ? s : s.slice(0, slash);
   const resource = slash < 0 ? "" : s.slice(slash + 1);
   const at = bare.indexOf("@");
-  const local = at < 0 ? "" : bare.slice(0, at);
-  const domain = at < 0 ? bare : bare.slice(at + 1);
+  const local = bare.slice(0, Math.max(at, 0));
+  const domain = bare.slice(at + 1);
   if (at === 0) return null; // "@domain": empty localpart
   if (slash >= 0 && resource.length === 0) return null; // "a@b/": empty resource
   if (domain.length === 0 || domain.length > MAX_PART || BAD_DOMAIN.test(domain)) return null;
@@ -35,13 +35,6 @@ export function bareOf(j: Jid): string {
 
 export function fullOf(j: Jid): string {
   return j.resource ? `${bareOf(j)}/${j.resource}` : bareOf(j);
-}
-
-/** Same bare JID (case-insensitive local and domain)? */
-export function sameBare(a: string, b: string): boolean {
-  const ja = parseJid(a);
-  const jb = parseJid(b);
-  return !!ja && !!jb && bareOf(ja) === bareOf(jb);
 }
 
 /** Same full JID (resource compared exactly)? */

@@ -25,26 +25,18 @@ type Kind = "boolean" | "string" | "count" | "seconds";
 export interface OptionSpec {
   kind: Kind;
   default: boolean | string | number;
-  doc: string;
 }
 
+// What each option means is said once, on PushOptions above (and in the README's table).
 export const PUSH_OPTION_SPECS: Record<keyof PushOptions, OptionSpec> = {
-  push_notification_with_body: { kind: "boolean", default: false, doc: "send the message body" },
-  push_notification_with_sender: { kind: "boolean", default: false, doc: "send the sender JID" },
-  push_max_errors: { kind: "count", default: 16, doc: "persistent errors before a registration is removed" },
-  push_notification_important_body: {
-    kind: "string",
-    default: "New Message!",
-    doc: "placeholder body for important stanzas; empty = none",
-  },
-  push_max_devices: { kind: "count", default: 5, doc: "registrations per user; oldest evicted" },
-  push_max_hibernation_timeout: {
-    kind: "seconds",
-    default: 72 * 3600,
-    doc: "hibernation extension while push is on",
-  },
-  push_reply_timeout: { kind: "seconds", default: 120, doc: "forget a push's pending reply after this (ours)" },
-  push_dedup_memory: { kind: "count", default: 4096, doc: "stanza keys remembered per registration (ours)" },
+  push_notification_with_body: { kind: "boolean", default: false },
+  push_notification_with_sender: { kind: "boolean", default: false },
+  push_max_errors: { kind: "count", default: 16 },
+  push_notification_important_body: { kind: "string", default: "New Message!" },
+  push_max_devices: { kind: "count", default: 5 },
+  push_max_hibernation_timeout: { kind: "seconds", default: 72 * 3600 },
+  push_reply_timeout: { kind: "seconds", default: 120 },
+  push_dedup_memory: { kind: "count", default: 4096 },
 };
 
 export class OptionError extends Error {
@@ -68,12 +60,12 @@ export function checkOption(name: string, spec: OptionSpec, value: unknown): boo
       return value;
     case "count":
     case "seconds": {
-      if (typeof value !== "number" || !Number.isFinite(value))
-        throw new OptionError(name, `expected a number, got ${show(value)}`);
-      if (value < 0) throw new OptionError(name, `must not be negative, got ${value}`);
-      if (spec.kind === "count" && (!Number.isInteger(value) || value < 1))
-        throw new OptionError(name, `expected a whole number ≥ 1, got ${value}`);
-      return value;
+      if (!Number.isFinite(value)) throw new OptionError(name, `expected a number, got ${show(value)}`);
+      const n = value as number;
+      if (n < 0) throw new OptionError(name, `must not be negative, got ${n}`);
+      if (spec.kind === "count" && (!Number.isInteger(n) || n < 1))
+        throw new OptionError(name, `expected a whole number ≥ 1, got ${n}`);
+      return n;
     }
   }
 }
@@ -89,7 +81,7 @@ function show(v: unknown): string {
 export function resolvePushOptions(input: Record<string, unknown> = {}): PushOptions {
   const out: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(PUSH_OPTION_SPECS)) {
-    out[name] = name in input && input[name] !== undefined ? checkOption(name, spec, input[name]) : spec.default;
+    out[name] = input[name] === undefined ? spec.default : checkOption(name, spec, input[name]);
   }
   for (const name of Object.keys(input)) {
     if (!(name in PUSH_OPTION_SPECS)) throw new OptionError(name, "unknown option");

@@ -23,7 +23,8 @@ export function parseXml(text: string, maxBytes = MAX_STANZA_BYTES): Element | n
     let closed = false;
     let failed = false;
     p.on("start", (el) => (root = el));
-    p.on("element", (el) => root?.append(el));
+    // A child after the root closed is a second root: not one element (root is dropped).
+    p.on("element", (el) => (closed ? (root = null) : root!.append(el)));
     p.on("end", () => (closed = true));
     p.on("error", () => (failed = true));
     let i = 0;
@@ -34,7 +35,7 @@ export function parseXml(text: string, maxBytes = MAX_STANZA_BYTES): Element | n
       i = end;
     }
     p.end();
-    return failed || !closed ? null : root;
+    return closed && !failed ? root : null;
   } catch {
     return null;
   }

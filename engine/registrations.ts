@@ -1,7 +1,7 @@
 // Enable and disable (R-ENABLE, R-ENABLE-NOJID, R-ENABLE-SELF, R-ENABLE-JID, R-ENABLE-STOREFAIL,
 // R-VETO-REG, R-DISABLE, R-MAXDEV, R-MAXDEV-ORDER, R-BIND-RESOURCE). Pure functions over the store.
 import type { Element } from "@xmpp/xml";
-import { parseJid, bareOf, fullOf } from "./jid.ts";
+import { parseJid, bareOf, fullOf, sameFull } from "./jid.ts";
 import type { PushOptions } from "./options.ts";
 import type { EngineHooks, SessionView } from "./ports.ts";
 import { errorReply, resultReply } from "./replies.ts";
@@ -11,7 +11,7 @@ import { NS } from "./xmlns.ts";
 export interface Outcome {
   reply: Element;
   /** Registrations that no longer exist after this request (replaced ones are not listed). */
-  removed: Registration[];
+  removed?: Registration[];
   added?: Registration;
 }
 
@@ -40,7 +40,7 @@ export function enable(args: {
   const { iq, command, session, store, options, hooks, now } = args;
   const jid = command.attrs.jid;
   const node = command.attrs.node === "" ? undefined : command.attrs.node;
-  const bad = (text: string): Outcome => ({ reply: errorReply(iq, "modify", "bad-request", text), removed: [] });
+  const bad = (text: string): Outcome => ({ reply: errorReply(iq, "modify", "bad-request", text) });
 
   if (jid === undefined) return bad("Missing jid"); // R-ENABLE-NOJID
   const parsed = parseJid(jid);
@@ -50,13 +50,13 @@ export function enable(args: {
   if (sender && !parsed.resource && bareOf(parsed) === bareOf(sender)) return bad("JID must not be your own account"); // R-ENABLE-JID
 
   const vetoReply = hooks.registration?.({ user: session.user, iq, jid, node }); // R-VETO-REG
-  if (vetoReply) return { reply: vetoReply, removed: [] };
+  if (vetoReply) return { reply: vetoReply };
 
   let record;
   try {
     record = store.load(session.user);
   } catch {
-    return { reply: errorReply(iq, "wait", "internal-server-error"), removed: [] };
+    return { reply: errorReply(iq, "wait", "internal-server-error", "Storage unavailable") };
   }
   // Stored in its normalised form (RFC 7622: local and domain parts compare case-insensitively),
   // so pushes are routed to the service and its replies and a later disable match whatever case
@@ -78,14 +78,13 @@ export function enable(args: {
   const kept = record.registrations.filter((r) => r.id !== id);
   kept.push(reg);
   kept.sort(byAge);
-  const removed: Registration[] = [];
-  while (kept.length > options.push_max_devices) removed.push(kept.shift()!);
+  const removed = kept.splice(0, Math.max(0, kept.length - options.push_max_devices));
   const errors = { ...record.errors };
   for (const r of removed) delete errors[r.id];
   try {
     store.save(session.user, { registrations: kept, errors });
   } catch {
-    return { reply: errorReply(iq, "wait", "internal-server-error"), removed: [] }; // R-ENABLE-STOREFAIL
+    return { reply: errorReply(iq, "wait", "internal-server-error", "Storage unavailable") }; // R-ENABLE-STOREFAIL
   }
   return { reply: resultReply(iq), removed, added: reg };
 }
@@ -94,12 +93,11 @@ export function disable(args: { iq: Element; command: Element; user: string; sto
   const { iq, command, user, store } = args;
   const jid = command.attrs.jid;
   const node = command.attrs.node;
-  if (jid === undefined) return { reply: errorReply(iq, "modify", "bad-request", "Missing jid"), removed: [] };
+  if (jid === undefined) return { reply: errorReply(iq, "modify", "bad-request", "Missing jid") };
   try {
     const record = store.load(user);
-    const parsed = parseJid(jid);
-    const wanted = parsed ? fullOf(parsed) : jid; // the same normal form the enable stored
-    const matches = (r: Registration) => r.jid === wanted && (node === undefined || r.node === node);
+    // Same JID as RFC 7622 compares it; node="" names the registration without a node, as in enable.
+    const matches = (r: Registration) => sameFull(r.jid, jid) && (node === undefined || (r.node ?? "") === node);
     const removed = record.registrations.filter(matches);
     if (removed.length > 0) {
       const errors = { ...record.errors };
@@ -108,12 +106,12 @@ export function disable(args: { iq: Element; command: Element; user: string; sto
     }
     return { reply: resultReply(iq), removed };
   } catch {
-    return { reply: errorReply(iq, "wait", "internal-server-error"), removed: [] };
+    return { reply: errorReply(iq, "wait", "internal-server-error", "Storage unavailable") };
   }
 }
 
 /** Is this registration bound to that session (R-BIND-RESOURCE: same device, not same object)? */
 export function isBound(reg: Registration, s: SessionView): boolean {
   if (reg.clientId !== undefined) return reg.clientId === s.clientId;
-  return reg.resource !== undefined && reg.resource === s.resource;
+  return reg.resource === s.resource;
 }

@@ -2,10 +2,9 @@
 // (MAM) and offline storage, each path handing the stanza to the engine as Prosody's core would.
 import { xml, type Element } from "@xmpp/xml";
 import type { PushEngine } from "../../engine/engine.ts";
-import { parseJid } from "../../engine/jid.ts";
-import { cloneElement } from "../../engine/parse.ts";
 import type { KeyedStanza } from "../../engine/ports.ts";
-import { NS } from "../../engine/xmlns.ts";
+import { XMPP_NS as NS } from "../protocol/ns.ts";
+import { copyElement, jidParts } from "../protocol/stanza-kit.ts";
 import type { SimSession } from "./sim-session.ts";
 import { archivable, carbonEligible, offlineStorable } from "./stanza-rules.ts";
 
@@ -26,7 +25,7 @@ function carbon(dir: "sent" | "received", m: Element, from: string, to: string):
   return xml(
     "message",
     { from, to, type: m.attrs.type ?? "normal" },
-    xml(dir, { xmlns: NS.carbons }, xml("forwarded", { xmlns: NS.forward }, cloneElement(m))),
+    xml(dir, { xmlns: NS.carbons }, xml("forwarded", { xmlns: NS.forward }, copyElement(m))),
   );
 }
 
@@ -88,11 +87,11 @@ export class MessageRouter {
 
   /** An error reply to a local sender's message (RFC 6120 §8.3), from the address it was sent to. */
   private bounce(m: Element, condition: string): void {
-    const from = m.attrs.from ? parseJid(m.attrs.from) : null;
+    const from = m.attrs.from ? jidParts(m.attrs.from) : null;
     if (!from || from.domain !== this.host.domain) return;
     const sender = this.host.sessionsOf(from.local.toLowerCase()).find((x) => x.resource === from.resource);
     if (!sender) return;
-    const error = xml("error", { type: "cancel" }, xml(condition, { xmlns: NS.stanzas }));
+    const error = xml("error", { type: "cancel" }, xml(condition, { xmlns: NS.stanzaErrors }));
     const reply = xml("message", { type: "error", from: m.attrs.to, to: m.attrs.from, ...(m.attrs.id && { id: m.attrs.id }) }, error);
     this.host.note(`message to ${m.attrs.to}: ${condition} bounced to ${m.attrs.from}`);
     this.host.deliver(sender, { stanza: reply, key: this.host.newKey() });
@@ -101,7 +100,7 @@ export class MessageRouter {
   /** Routes a message to its addressee. */
   private route(ks: KeyedStanza): void {
     const m = ks.stanza;
-    const to = m.attrs.to ? parseJid(m.attrs.to) : null;
+    const to = m.attrs.to ? jidParts(m.attrs.to) : null;
     if (!to || to.domain !== this.host.domain || !to.local) {
       this.host.note(`message ${ks.key} to ${m.attrs.to ?? "(none)"}: not for a local user, dropped`);
       return;

@@ -6,13 +6,12 @@ import { xml, type Element } from "@xmpp/xml";
 import { PushEngine, type PushInfo } from "../../engine/engine.ts";
 import type { PushOptions } from "../../engine/options.ts";
 import type { Clock, EngineHooks, KeyedStanza, Logger, ServerPort } from "../../engine/ports.ts";
-import { errorReply } from "../../engine/replies.ts";
 import { emptyRecord, type RegistrationStore } from "../../engine/store.ts";
 import { SimSession } from "./sim-session.ts";
 import { MessageRouter } from "./message-router.ts";
 import { answerClientIq } from "./client-iq.ts";
 import { csiUrgent } from "./stanza-rules.ts";
-import { unwrapCarbon } from "../../engine/classify.ts";
+import { errorIq, isCarbonCopy } from "../protocol/stanza-kit.ts";
 
 /** Stanzas from clients larger than this end the stream with policy-violation (Prosody's c2s_stanza_size_limit). */
 export const STANZA_SIZE_LIMIT = 256 * 1024;
@@ -162,7 +161,7 @@ export class SimServer {
     if (app && this.offlineApps.has(to) && stanza.name === "iq" && stanza.attrs.type === "set") {
       // As Prosody's mod_component does for a component that is not connected.
       this.note(`component ${to} is not connected: bounced`);
-      const bounce = errorReply(xml("iq", { id: stanza.attrs.id, from: this.domain, to }), "wait", "remote-server-timeout", "Component unavailable");
+      const bounce = errorIq(xml("iq", { id: stanza.attrs.id, from: this.domain, to }), "wait", "remote-server-timeout", "Component unavailable");
       this.cfg.clock.setTimer(0, () => this.engine.handleAppReply(bounce));
       return;
     }
@@ -170,7 +169,7 @@ export class SimServer {
     // Nobody there: bounce as a remote server would (counts as an error from that JID).
     if (stanza.name === "iq" && stanza.attrs.type === "set") {
       this.note(`no route to ${to}: bounced`);
-      const bounce = errorReply(xml("iq", { id: stanza.attrs.id, from: this.domain, to }), "cancel", "remote-server-not-found");
+      const bounce = errorIq(xml("iq", { id: stanza.attrs.id, from: this.domain, to }), "cancel", "remote-server-not-found");
       this.cfg.clock.setTimer(0, () => this.engine.handleAppReply(bounce));
     }
   }
@@ -264,7 +263,7 @@ export class SimServer {
     s.unacked = [];
     for (const ks of [...unacked, ...s.csiBuffer]) {
       const el = ks.stanza;
-      if (el.name !== "message" || unwrapCarbon(el) || el.attrs.type === "error" || el.attrs.type === "groupchat") continue;
+      if (el.name !== "message" || isCarbonCopy(el) || el.attrs.type === "error" || el.attrs.type === "groupchat") continue;
       this.note(`${s.fullJid}: unacked message ${ks.key} routed again`);
       this.router.deliverToUser(s.user, ks, true);
     }

@@ -1,7 +1,7 @@
 // What the simulated server does with a message, by kind: archive it? carbon-copy it? hold it
 // while the client is inactive? (Prosody 0.12's defaults, in our words.)
 import type { Element } from "@xmpp/xml";
-import { classify, bodyText } from "../../engine/classify.ts";
+import { isCarbonCopy, isReadable, messageBody } from "../protocol/stanza-kit.ts";
 
 const HINTS = "urn:xmpp:hints";
 const CARBONS = "urn:xmpp:carbons:2";
@@ -45,12 +45,12 @@ export function offlineStorable(el: Element): boolean {
 export function carbonEligible(el: Element): boolean {
   if (el.name !== "message" || hasChild(el, "private", CARBONS) || hasChild(el, "no-copy", HINTS)) return false;
   const type = messageType(el);
-  return type === "chat" || (type === "normal" && (bodyText(el) ?? "") !== "");
+  return type === "chat" || (type === "normal" && (messageBody(el) ?? "") !== "");
 }
 
 /** CSI: what flushes the buffer at once (like csi_simple); the rest waits while inactive. */
 export function csiUrgent(el: Element): boolean {
   if (el.name === "iq") return true;
   if (el.name !== "message") return false;
-  return classify(el).important || !!classify(el).carbon;
+  return isCarbonCopy(el) || isReadable(el);
 }

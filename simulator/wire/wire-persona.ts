@@ -7,7 +7,7 @@ import type { Trace } from "../trace.ts";
 import { NS_SM, SmCounter } from "./sm-counter.ts";
 import { delay, pollUntil, within, WireTimeout } from "./bounded.ts";
 import { summarize } from "./stanza-summary.ts";
-import { errorOf } from "../protocol/stanza-error.ts";
+import { iqErrorOutcome } from "../protocol/stanza-kit.ts";
 import { wireLog } from "./log.ts";
 import { describeSocketError, guardXmppSockets } from "./socket-errors.ts";
 import type { SessionState } from "./wire-server.ts";
@@ -228,7 +228,7 @@ export class WirePersona implements PersonaHandle {
       await within(this.xmpp.send(el), SEND_TIMEOUT_MS, `${this.name}: sending iq`);
       const r = await within(reply, timeoutMs, `${this.name}: iq ${id}`);
       if (r.attrs.type === "result") return { type: "result", xml: r.toString() };
-      return { type: "error", ...errorOf(r), xml: r.toString() };
+      return { type: "error", ...iqErrorOutcome(r), xml: r.toString() };
     } catch (e) {
       if (e instanceof WireTimeout && this.connected) return { type: "timeout" };
       throw e;

@@ -1,7 +1,7 @@
 import { xml, type Element } from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
 import { classify } from "../../engine/classify.ts";
-import { fields, harness } from "./harness.ts";
+import { fields, harness, must } from "./harness.ts";
 
 const body = (t: string) => xml("body", {}, t);
 const omemo = xml("encrypted", { xmlns: "eu.siacs.conversations.axolotl" }, xml("payload", {}, "x"));
@@ -13,16 +13,17 @@ function pushFor(options: Record<string, unknown>, children: Element[], attrs: R
   h.enable(s, "push.example", "n1", form);
   h.sessions.length = 0; // alice goes offline
   h.engine.messageOffline("alice", { stanza: h.message("alice@example.org", children, attrs), key: "k" });
-  return h.sent[0]!;
+  return must(h.sent[0], "the push");
 }
 
 describe("push composition (R-FROM, R-SUMMARY, R-PUBOPTS, R-PRIVACY)", () => {
   it("R-FROM / R-SUMMARY / R-PUBOPTS: envelope, summary form and the stored form", () => {
     const p = pushFor({}, [body("hi")]);
+    expect(p.name).toBe("iq");
     expect(p.attrs).toMatchObject({ type: "set", from: "example.org", to: "push.example" });
-    expect(p.getChild("pubsub")!.getChild("publish")!.attrs.node).toBe("n1");
+    expect(p.getChild("pubsub")?.getChild("publish")?.attrs.node).toBe("n1");
     expect(fields(p)).toEqual({ FORM_TYPE: "urn:xmpp:push:summary", "message-count": "1", "last-message-body": "New Message!" });
-    expect(p.getChild("pubsub")!.getChild("publish-options")!.toString()).toContain('<field var="secret"><value>s</value></field>');
+    expect(p.getChild("pubsub")?.getChild("publish-options")?.toString()).toContain('<field var="secret"><value>s</value></field>');
   });
 
   it.each([

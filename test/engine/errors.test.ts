@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { PushEngine } from "../../engine/engine.ts";
 import { MemoryStore } from "../../engine/store.ts";
 import { VirtualClock } from "../../simulator/clock.ts";
-import { harness } from "./harness.ts";
+import { harness, must } from "./harness.ts";
 
 const error = (push: Element, type: string, from = push.attrs.to!) =>
   xml("iq", { type: "error", id: push.attrs.id, from }, xml("error", { type }, xml("item-not-found", { xmlns: "urn:ietf:params:xml:ns:xmpp-stanzas" })));
@@ -19,7 +19,7 @@ function oneDevice(options: Record<string, unknown> = {}) {
   const pushOnce = () => {
     const before = h.sent.length;
     h.engine.messageOffline("alice", { stanza: h.message("alice@example.org"), key: `m${++n}` });
-    return h.sent.length > before ? h.sent.at(-1)! : undefined;
+    return h.sent.length > before ? must(h.sent.at(-1), "the push") : undefined;
   };
   return { ...h, phone, pushOnce };
 }
@@ -27,15 +27,15 @@ function oneDevice(options: Record<string, unknown> = {}) {
 describe("app-server answers", () => {
   it("R-ERR-COUNT: the third error removes the registration (and its count)", () => {
     const h = oneDevice();
-    for (let i = 0; i < 3; i++) expect(h.engine.handleAppReply(error(h.pushOnce()!, "cancel"))).toBe(true);
+    for (let i = 0; i < 3; i++) expect(h.engine.handleAppReply(error(must(h.pushOnce(), "the push"), "cancel"))).toBe(true);
     expect(h.store.load("alice")).toEqual({ registrations: [], errors: {} });
     expect(h.pushOnce()).toBeUndefined();
   });
 
   it("R-ERR-COUNT: counts are kept in the store, so a new engine over it continues counting", () => {
     const h = oneDevice();
-    h.engine.handleAppReply(error(h.pushOnce()!, "cancel"));
-    h.engine.handleAppReply(error(h.pushOnce()!, "auth"));
+    h.engine.handleAppReply(error(must(h.pushOnce(), "the push"), "cancel"));
+    h.engine.handleAppReply(error(must(h.pushOnce(), "the push"), "auth"));
     expect(h.store.load("alice").errors).toEqual({ "push.example<n1": 2 });
     const sent: Element[] = [];
     const restarted = new PushEngine({
@@ -45,32 +45,32 @@ describe("app-server answers", () => {
       port: { domain: "example.org", send: (el) => sent.push(el), sessions: () => [], setHibernationTimeout() {} },
     });
     restarted.messageOffline("alice", { stanza: h.message("alice@example.org"), key: "after" });
-    restarted.handleAppReply(error(sent[0]!, "modify"));
+    restarted.handleAppReply(error(must(sent[0], "the push"), "modify"));
     expect(h.store.load("alice").registrations).toHaveLength(0);
   });
 
   it("R-ERR-WAIT: wait errors are never counted", () => {
     const h = oneDevice();
-    for (let i = 0; i < 10; i++) h.engine.handleAppReply(error(h.pushOnce()!, "wait"));
+    for (let i = 0; i < 10; i++) h.engine.handleAppReply(error(must(h.pushOnce(), "the push"), "wait"));
     expect(h.store.load("alice").registrations).toHaveLength(1);
     expect(h.store.load("alice").errors).toEqual({});
   });
 
   it("R-ERR-SPOOF: errors from another JID are ignored and do not release the pending push", () => {
     const h = oneDevice();
-    for (let i = 0; i < 5; i++) h.engine.handleAppReply(error(h.pushOnce()!, "cancel", "evil.example"));
+    for (let i = 0; i < 5; i++) h.engine.handleAppReply(error(must(h.pushOnce(), "the push"), "cancel", "evil.example"));
     expect(h.store.load("alice").registrations).toHaveLength(1);
     expect(h.engine.stats().pending).toBe(5);
   });
 
   it("R-ERR-RESET: a result resets the count", () => {
     const h = oneDevice();
-    h.engine.handleAppReply(error(h.pushOnce()!, "cancel"));
-    h.engine.handleAppReply(error(h.pushOnce()!, "cancel"));
-    h.engine.handleAppReply(result(h.pushOnce()!));
+    h.engine.handleAppReply(error(must(h.pushOnce(), "the push"), "cancel"));
+    h.engine.handleAppReply(error(must(h.pushOnce(), "the push"), "cancel"));
+    h.engine.handleAppReply(result(must(h.pushOnce(), "the push")));
     expect(h.store.load("alice").errors).toEqual({});
-    h.engine.handleAppReply(error(h.pushOnce()!, "cancel"));
-    h.engine.handleAppReply(error(h.pushOnce()!, "cancel"));
+    h.engine.handleAppReply(error(must(h.pushOnce(), "the push"), "cancel"));
+    h.engine.handleAppReply(error(must(h.pushOnce(), "the push"), "cancel"));
     expect(h.store.load("alice").registrations).toHaveLength(1);
   });
 
@@ -80,7 +80,7 @@ describe("app-server answers", () => {
     h.enable(phone, "push.example", "n1");
     h.engine.hibernationStarted(phone, [{ stanza: h.message("alice@example.org/phone", [xml("composing", { xmlns: "http://jabber.org/protocol/chatstates" })]), key: "s" }]);
     expect(h.timeouts.map((t) => t.seconds)).toEqual([259200]);
-    h.engine.handleAppReply(error(h.sent[0]!, "cancel"));
+    h.engine.handleAppReply(error(must(h.sent[0], "the push"), "cancel"));
     expect(h.timeouts.map((t) => t.seconds)).toEqual([259200, null]);
   });
 

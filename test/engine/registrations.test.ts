@@ -1,7 +1,7 @@
 import { xml } from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
-import { readError } from "../../engine/replies.ts";
-import { harness } from "./harness.ts";
+import { errorOf as readError, errorIq } from "../../simulator/protocol/stanza-kit.ts";
+import { harness, must } from "./harness.ts";
 
 describe("registrations (R-ENABLE …)", () => {
   it("R-ENABLE stores the registration with its form verbatim; re-enable replaces", () => {
@@ -13,9 +13,9 @@ describe("registrations (R-ENABLE …)", () => {
     const regs = h.store.load("alice").registrations;
     expect(regs).toHaveLength(1);
     expect(regs[0]).toMatchObject({ id: "push.example<n1", jid: "push.example", node: "n1", resource: "phone" });
-    expect(regs[0]!.publishOptions).toBeUndefined();
+    expect(regs[0]?.publishOptions).toBeUndefined();
     h.enable(s, "push.example", "n1", form);
-    expect(h.store.load("alice").registrations[0]!.publishOptions).toBe(form.toString());
+    expect(h.store.load("alice").registrations[0]?.publishOptions).toBe(form.toString());
   });
 
   it.each([
@@ -52,7 +52,7 @@ describe("registrations (R-ENABLE …)", () => {
     h.enable(s, "a.example", "n2");
     h.enable(s, "b.example", "n1");
     const disable = (attrs: Record<string, string>) =>
-      h.engine.handleIq(s, xml("iq", { type: "set", id: "d", from: "alice@example.org/phone" }, xml("disable", { xmlns: "urn:xmpp:push:0", ...attrs })))!;
+      must(h.engine.handleIq(s, xml("iq", { type: "set", id: "d", from: "alice@example.org/phone" }, xml("disable", { xmlns: "urn:xmpp:push:0", ...attrs }))), "the reply");
     expect(disable({ jid: "a.example", node: "n1" }).attrs.type).toBe("result");
     expect(h.store.load("alice").registrations.map((r) => r.id).sort()).toEqual(["a.example<n2", "b.example<n1"]);
     expect(disable({ jid: "a.example" }).attrs.type).toBe("result");
@@ -82,16 +82,15 @@ describe("registrations (R-ENABLE …)", () => {
     const { PushEngine } = await import("../../engine/engine.ts");
     const { MemoryStore } = await import("../../engine/store.ts");
     const { VirtualClock } = await import("../../simulator/clock.ts");
-    const { errorReply } = await import("../../engine/replies.ts");
     const store = new MemoryStore();
     const engine = new PushEngine({
       store,
       clock: new VirtualClock(),
       port: { domain: "example.org", send() {}, sessions: () => [], setHibernationTimeout() {} },
-      hooks: { registration: ({ iq }) => errorReply(iq, "cancel", "not-allowed") },
+      hooks: { registration: ({ iq }) => errorIq(iq, "cancel", "not-allowed") },
     });
     const s = { id: "1", user: "alice", resource: "phone", state: "live" as const };
-    const reply = engine.handleIq(s, xml("iq", { type: "set", id: "x" }, xml("enable", { xmlns: "urn:xmpp:push:0", jid: "p.example" })))!;
+    const reply = must(engine.handleIq(s, xml("iq", { type: "set", id: "x" }, xml("enable", { xmlns: "urn:xmpp:push:0", jid: "p.example" }))), "the reply");
     expect(readError(reply)).toEqual({ type: "cancel", condition: "not-allowed" });
     expect(store.load("alice").registrations).toHaveLength(0);
   });

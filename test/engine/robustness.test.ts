@@ -1,7 +1,7 @@
 import { xml, type Element } from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
 import { OptionError, resolvePushOptions } from "../../engine/options.ts";
-import { harness } from "./harness.ts";
+import { harness, must, noThrow } from "./harness.ts";
 
 describe("options", () => {
   it("fills the seed's defaults", () => {
@@ -39,9 +39,9 @@ describe("malformed input never throws out of the engine", () => {
     xml("presence", { type: "unavailable" }),
   ];
   it("handleIq / message paths / replies survive odd stanzas", () => {
-    const h = harness();
+    const h = harness(); // with the engine's default (silent) logger
     const s = h.session("alice", "phone");
-    h.enable(s, "push.example", "n1");
+    noThrow("enable", () => h.enable(s, "push.example", "n1"));
     for (const el of weird) {
       expect(() => h.engine.handleIq(s, el)).not.toThrow();
       expect(() => h.engine.messageOffline("alice", { stanza: el })).not.toThrow();
@@ -55,7 +55,7 @@ describe("malformed input never throws out of the engine", () => {
     // and the engine still works
     h.sessions.length = 0;
     const before = h.sent.length;
-    h.engine.messageOffline("alice", { stanza: h.message("alice@example.org"), key: "fresh" });
+    noThrow("messageOffline", () => h.engine.messageOffline("alice", { stanza: h.message("alice@example.org"), key: "fresh" }));
     // one push per registration (the odd enable with a junk form did register p.example)
     expect(h.sent.length).toBe(before + h.store.load("alice").registrations.length);
     expect(h.store.load("alice").registrations.map((r) => r.id).sort()).toEqual(["p.example<", "push.example<n1"]);
@@ -63,7 +63,7 @@ describe("malformed input never throws out of the engine", () => {
   it("answers an enable sent as iq get with an error", () => {
     const h = harness();
     const s = h.session("alice", "phone");
-    const r = h.engine.handleIq(s, weird[2]!)!;
+    const r = must(h.engine.handleIq(s, weird[2]!), "the reply");
     expect(r.attrs.type).toBe("error");
   });
 });

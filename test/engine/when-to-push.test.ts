@@ -2,7 +2,7 @@
 import { xml } from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
 import { BATCH_MS } from "../../engine/engine.ts";
-import { fields, harness } from "./harness.ts";
+import { fields, harness, must } from "./harness.ts";
 
 const body = (t = "hi") => xml("body", {}, t);
 const chatState = () => xml("composing", { xmlns: "http://jabber.org/protocol/chatstates" });
@@ -108,7 +108,7 @@ describe("when to push", () => {
   it("R-PING pushes without message fields, to all or the given registrations", () => {
     const h = twoDevices({ push_notification_with_body: true, push_notification_with_sender: true });
     expect(h.engine.ping("alice")).toBe(2);
-    expect(fields(h.sent[0]!)).toEqual({ FORM_TYPE: "urn:xmpp:push:summary" });
+    expect(fields(must(h.sent[0], "the push"))).toEqual({ FORM_TYPE: "urn:xmpp:push:summary" });
     expect(h.engine.ping("alice", [{ jid: "push.example", node: "tablet" }])).toBe(1);
     expect(nodes(h).at(-1)).toBe("tablet");
   });

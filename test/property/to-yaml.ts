@@ -17,7 +17,7 @@ function expectation(run: RunOutcome): Record<string, unknown> | null {
     const o = resolvePushOptions(Object.fromEntries(Object.entries(run.world.options).filter(([k]) => k.startsWith("push_"))));
     // Not compose.ts's summarize: the bug may be there. Off → placeholder for important stanzas.
     const placeholder = o.push_notification_important_body;
-    const match: Record<string, string> = { body: placeholder !== "" && classify(p.stanza).important ? placeholder : "absent" };
+    const match: Record<string, string> = { body: placeholder !== "" && p.stanza && classify(p.stanza).important ? placeholder : "absent" };
     if (!o.push_notification_with_sender) match.sender = "absent";
     const pushes = [...Array.from({ length: p.index }, () => ({})), match];
     return { "expect-pushes": { app: p.app, "at-least": p.index + 1, within: "0ms", pushes } };

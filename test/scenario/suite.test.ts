@@ -18,6 +18,10 @@ describe("scenario suite on the engine", () => {
     const s = l.scenario;
     it(`${s.name} (${s.file})`, async () => {
       const r = await runScenario(s, createEngineTarget());
+      // A scenario that could not run (harness error, broken step) says nothing about the engine:
+      // fail as a crash, not as an assertion (the mutation run must not count it as a kill).
+      const crash = r.verdict === "broken" ? r.findings[0] : r.findings.find((f) => f.check === "error");
+      if (crash) throw Object.assign(new Error(`${r.verdict}: ${crash.message}`), { name: "ScenarioCrash" });
       const why = r.findings.map((f) => `${f.message}\nexpected: ${f.expected}\nactual: ${f.actual}`).join("\n");
       expect(r.verdict, why).toBe("passed"); // the engine is the reference: no declared differences
     });

@@ -4,7 +4,7 @@ import { xml } from "@xmpp/xml";
 import type { VirtualClock } from "../../clock.ts";
 import type { SimServer } from "../../server/sim-server.ts";
 import type { SimSession } from "../../server/sim-session.ts";
-import { errorOf } from "../../protocol/stanza-error.ts";
+import { iqErrorOutcome } from "../../protocol/stanza-kit.ts";
 import type { ConnectOptions, IqOutcome, PersonaHandle, PersonaSpec } from "../../target.ts";
 import type { Trace } from "../../trace.ts";
 
@@ -76,7 +76,7 @@ export class SimPersona implements PersonaHandle {
     this.replies.delete(id);
     if (!reply) return { type: "timeout" };
     if (reply.attrs.type === "result") return { type: "result", xml: reply.toString() };
-    return { type: "error", ...errorOf(reply), xml: reply.toString() };
+    return { type: "error", ...iqErrorOutcome(reply), xml: reply.toString() };
   }
 
   async send(el: Element): Promise<void> {

@@ -1,9 +1,9 @@
 // The default target: our engine inside the simulated server, on a virtual clock.
-import { errorReply } from "../../../engine/replies.ts";
 import type { EngineHooks } from "../../../engine/ports.ts";
 import { MemoryStore } from "../../../engine/store.ts";
 import type { PushInfo } from "../../../engine/engine.ts";
 import { VirtualClock } from "../../clock.ts";
+import { errorIq, type StanzaErrorType } from "../../protocol/stanza-kit.ts";
 import { SimAppServer } from "../../server/sim-app-server.ts";
 import { SimServer } from "../../server/sim-server.ts";
 import type { ServerControls, Target, TargetInfo, TargetSession, WorldSpec, HookSpec } from "../../target.ts";
@@ -21,7 +21,7 @@ function hooksFrom(spec: HookSpec | undefined): EngineHooks {
   return {
     registration: ({ iq, node }) => {
       const rule = spec.vetoRegistration?.find((r) => r.node === undefined || r.node === node);
-      if (rule) return errorReply(iq, rule.error.type as "cancel", rule.error.condition);
+      if (rule) return errorIq(iq, rule.error.type as StanzaErrorType, rule.error.condition);
     },
     push: ({ registration }) => spec.vetoPush?.find((r) => r.node === undefined || r.node === registration.node)?.reason,
   };

@@ -5,7 +5,7 @@ import type { Element } from "@xmpp/xml";
 import type { HookSpec } from "../../target.ts";
 import { ComponentLink } from "../../wire/component-link.ts";
 import { within } from "../../wire/bounded.ts";
-import { errorOf } from "../../protocol/stanza-error.ts";
+import { iqErrorOutcome } from "../../protocol/stanza-kit.ts";
 import type { ServerEvent, ServerProbe, SessionState } from "../../wire/wire-server.ts";
 
 export const NS_CONTROL = "urn:pushlab:control:0";
@@ -47,7 +47,7 @@ export class ControlClient implements ServerProbe {
       await this.link.send(xml("iq", { type, id, to: host, from: this.domain }, payload));
       const r = await within(reply, CONTROL_TIMEOUT_MS, `control ${payload.name} on ${host}`);
       if (r.attrs.type !== "result") {
-        const e = errorOf(r);
+        const e = iqErrorOutcome(r);
         throw new Error(`control ${payload.name} on ${host} refused: ${e.errorType}/${e.condition}`);
       }
       return r;

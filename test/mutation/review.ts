@@ -1,0 +1,134 @@
+// Reviews a StrykerJS report against our own lists: kills that were only crashes, survivors that
+// are explained (equivalent.md: cannot change behaviour; NEEDS-SCENARIO.md: need a scenario the
+// format cannot write yet), entries that no longer match a survivor (stale), and survivors that
+// nobody explained. Pure functions; check-report.ts prints them, review.test.ts tests them.
+import { readFileSync } from "node:fs";
+import { mutantsOf, type MutantRef, type StrykerReport } from "../../reports/mutation-summary.ts";
+import { isCrashReason } from "./crash-rules.ts";
+
+/** One reviewed survivor: `- file:line · Mutator · "original" → "replacement" · why`. */
+export interface ReviewEntry {
+  file: string;
+  line: number;
+  mutator: string;
+  original: string;
+  replacement: string;
+  why: string;
+  /** Where the entry is written (list file and line), for error messages. */
+  at: string;
+}
+
+const ENTRY = /^- (\S+?):(\d+) · (\w+) · ("(?:[^"\\]|\\.)*") → ("(?:[^"\\]|\\.)*") · (.+)$/;
+
+/** Reads the entries of a review list (other lines are prose and ignored). */
+export function parseReviewList(text: string, name: string): { entries: ReviewEntry[]; errors: string[] } {
+  const entries: ReviewEntry[] = [];
+  const errors: string[] = [];
+  text.split("\n").forEach((line, i) => {
+    if (!line.startsWith("- engine/")) return;
+    const m = ENTRY.exec(line);
+    if (!m) {
+      errors.push(`${name}:${i + 1}: not an entry (want: - file:line · Mutator · "original" → "replacement" · why)`);
+      return;
+    }
+    entries.push({
+      file: m[1]!,
+      line: Number(m[2]),
+      mutator: m[3]!,
+      original: JSON.parse(m[4]!) as string,
+      replacement: JSON.parse(m[5]!) as string,
+      why: m[6]!,
+      at: `${name}:${i + 1}`,
+    });
+  });
+  return { entries, errors };
+}
+
+export function readReviewList(path: string): { entries: ReviewEntry[]; errors: string[] } {
+  return parseReviewList(readFileSync(path, "utf8"), path);
+}
+
+/** Whitespace-insensitive, so a long replaced block can be written on one line. */
+const flat = (s: string) => s.replace(/\s+/g, " ").trim();
+
+export function entryMatches(e: ReviewEntry, m: MutantRef): boolean {
+  return (
+    e.file === m.file &&
+    e.line === m.line &&
+    e.mutator === m.mutator &&
+    flat(e.original) === flat(m.original) &&
+    flat(e.replacement) === flat(m.replacement)
+  );
+}
+
+/** The entry line for a mutant, in the lists' format. */
+export function entryLine(m: MutantRef, why = "WHY"): string {
+  return `- ${m.file}:${m.line} · ${m.mutator} · ${JSON.stringify(flat(m.original))} → ${JSON.stringify(flat(m.replacement))} · ${why}`;
+}
+
+export interface CrashKill {
+  mutant: MutantRef;
+  test: string;
+  reason: string;
+}
+
+/** Killed mutants whose killing test failed with an error thrown outside an assertion. */
+export function crashKills(report: StrykerReport): CrashKill[] {
+  const names = new Map<string, string>();
+  for (const tf of Object.values(report.testFiles ?? {})) for (const t of tf.tests) names.set(t.id, t.name);
+  const refs = new Map(mutantsOf(report).map((m) => [m.id, m]));
+  const out: CrashKill[] = [];
+  for (const f of Object.values(report.files)) {
+    for (const m of f.mutants) {
+      if (m.status !== "Killed" || !isCrashReason(m.statusReason)) continue;
+      const test = (m.killedBy ?? []).map((id) => names.get(id) ?? id).join(", ");
+      out.push({ mutant: refs.get(m.id)!, test, reason: m.statusReason! });
+    }
+  }
+  return out;
+}
+
+export interface Review {
+  survivors: MutantRef[];
+  equivalent: MutantRef[];
+  needsScenario: MutantRef[];
+  /** Survivors on neither list. */
+  unexplained: MutantRef[];
+  /** Entries that match no survivor of the report (killed since, or the code moved). */
+  stale: ReviewEntry[];
+  /** More entries for a mutant than there are such mutants (on one list or both). */
+  duplicated: ReviewEntry[];
+}
+
+export function review(report: StrykerReport, equivalent: ReviewEntry[], needsScenario: ReviewEntry[]): Review {
+  const survivors = mutantsOf(report).filter((m) => m.status === "Survived" || m.status === "NoCoverage");
+  const claimed = new Map<string, ReviewEntry>();
+  const stale: ReviewEntry[] = [];
+  const duplicated: ReviewEntry[] = [];
+  const sorted = { equivalent: [] as MutantRef[], needsScenario: [] as MutantRef[] };
+  for (const [list, entries] of [["equivalent", equivalent], ["needsScenario", needsScenario]] as const) {
+    for (const e of entries) {
+      // Two mutants can read alike (same line, mutator and text, other column): one entry each.
+      const m = survivors.find((s) => entryMatches(e, s) && !claimed.has(s.id));
+      if (!m) (survivors.some((s) => entryMatches(e, s)) ? duplicated : stale).push(e);
+      else {
+        claimed.set(m.id, e);
+        sorted[list].push(m);
+      }
+    }
+  }
+  return {
+    survivors,
+    ...sorted,
+    unexplained: survivors.filter((m) => !claimed.has(m.id)),
+    stale,
+    duplicated,
+  };
+}
+
+/** Engine files whose text differs from the source the report was made from. */
+export function changedSince(report: StrykerReport, read: (file: string) => string | null): string[] {
+  return Object.entries(report.files)
+    .filter(([file, f]) => read(file) !== f.source)
+    .map(([file]) => file);
+}
