@@ -2,7 +2,9 @@
 // ~1.5 KB per push). Heap after GC is read after the first 10,000 pushes and again after
 // 1,000,000; the figure is the growth in per cent. Three worlds: every push answered; no push
 // ever answered (pending entries expire after push_reply_timeout on the virtual clock); and
-// 100,000 hibernated sessions whose queued messages are pushed in batches.
+// 100,000 hibernated sessions whose queued messages are pushed in batches. As a server does, the
+// world settles each stanza with the engine once it holds it no more (stored offline, or the
+// device resumed and acknowledged it), so what the engine keeps is what is in flight.
 import { createWorld, type World } from "./world.ts";
 import { emit, progress, type Figure } from "./figures.ts";
 
@@ -57,13 +59,21 @@ function figure(id: string, name: string, r: { base: number; end: number; pushes
   };
 }
 
-const USERS = Number(process.env.PUSHLAB_BENCH_MEM_USERS) || 1;
+const USERS = Number(process.env.PUSHLAB_BENCH_MEM_USERS) || 10_000; // the issue's population: 10,000 users × 5 registrations
 const figures: Figure[] = [];
 const which = process.argv[2];
 
 if (!which || which === "replies") {
   const world = createWorld({ users: USERS, regs: 5, shape: "offline", answer: "result" });
-  const r = measureFlow("answered", { world, step: (n) => world.engine.messageOffline(world.users[n % USERS]!, world.message(n % USERS, n)) });
+  const r = measureFlow("answered", {
+    world,
+    step: (n) => {
+      const user = world.users[n % USERS]!;
+      const ks = world.message(n % USERS, n);
+      world.engine.messageOffline(user, ks);
+      world.engine.stanzasSettled(user, [ks.key!]); // stored offline: no path pushes it again
+    },
+  });
   figures.push(figure("memory.answered", "heap growth, 1,000,000 pushes, every push answered", r, `offline messages to ${USERS} user(s) × 5 registrations`));
 }
 if (!which || which === "silence") {
@@ -73,7 +83,10 @@ if (!which || which === "silence") {
   const r = measureFlow("unanswered", {
     world,
     step: (n) => {
-      world.engine.messageOffline(world.users[n % USERS]!, world.message(n % USERS, n));
+      const user = world.users[n % USERS]!;
+      const ks = world.message(n % USERS, n);
+      world.engine.messageOffline(user, ks);
+      world.engine.stanzasSettled(user, [ks.key!]);
       world.clock.advance(100);
     },
   });
@@ -84,17 +97,25 @@ if (!which || which === "hibernated") {
   const world = createWorld({ users: SESSIONS, regs: 1, shape: "hibernated", answer: "result" });
   for (const s of world.phone) world.engine.hibernationStarted(s, []);
   progress(`hibernated: ${SESSIONS.toLocaleString("en-US")} sessions hibernating`);
-  // One message to each session in turn; a batch flushes every virtual second.
+  // One message to each session in turn; a batch flushes every virtual second. A queue is held
+  // until its device comes back: here each message is acknowledged (settled) 10 virtual seconds
+  // after it was queued, so 10,000 stanzas are in flight at any time from the baseline on.
+  const inFlight: { user: string; key: string }[] = [];
   const r = measureFlow("hibernated", {
     world,
     step: (n) => {
       const i = n % SESSIONS;
-      world.engine.stanzaQueued(world.phone[i]!, world.message(i, n));
-      if (n % 1000 === 999) world.clock.advance(1000);
+      const ks = world.message(i, n);
+      world.engine.stanzaQueued(world.phone[i]!, ks);
+      inFlight.push({ user: world.users[i]!, key: ks.key! });
+      if (n % 1000 === 999) {
+        world.clock.advance(1000);
+        if (inFlight.length > 10_000) for (const f of inFlight.splice(0, 1000)) world.engine.stanzasSettled(f.user, [f.key]);
+      }
     },
   });
   figures.push(
-    figure("memory.hibernated", "heap growth, 1,000,000 pushes through 100,000 hibernated sessions", r, `${SESSIONS.toLocaleString("en-US")} users × 1 registration, each session hibernated; 1,000 queued messages per virtual second, pushed by the 1 s batch`),
+    figure("memory.hibernated", "heap growth, 1,000,000 pushes through 100,000 hibernated sessions", r, `${SESSIONS.toLocaleString("en-US")} users × 1 registration, each session hibernated; 1,000 queued messages per virtual second, pushed by the 1 s batch, acknowledged 10 s later`),
   );
 }
 emit({ bench: "memory", figures });

@@ -19,6 +19,8 @@ export interface RouterHost {
   bareJid(user: string): string;
   newKey(): string;
   note(text: string): void;
+  /** The stanzas may be settled for the user: the engine forgets those no session still holds. */
+  settle(user: string, keys: string[]): void;
 }
 
 function carbon(dir: "sent" | "received", m: Element, from: string, to: string): Element {
@@ -40,7 +42,11 @@ export class MessageRouter {
     const ks: KeyedStanza = { stanza: m, key: this.host.newKey() };
     if (this.host.archive && archivable(m)) this.archive(s.user, ks);
     this.copyToOtherDevices("sent", s.user, s, ks);
-    this.route(ks);
+    const recipient = this.route(ks);
+    // Every hook has run for it now (archive, carbons, delivery or offline storage): the engine
+    // may forget it for each user whose sessions no longer hold it in a queue.
+    this.host.settle(s.user, [ks.key!]);
+    if (recipient && recipient !== s.user) this.host.settle(recipient, [ks.key!]);
   }
 
   /** A message for the account as a whole: every available session, else offline storage. */
@@ -97,20 +103,20 @@ export class MessageRouter {
     this.host.deliver(sender, { stanza: reply, key: this.host.newKey() });
   }
 
-  /** Routes a message to its addressee. */
-  private route(ks: KeyedStanza): void {
+  /** Routes a message to its addressee; returns the local user it was for, if any. */
+  private route(ks: KeyedStanza): string | undefined {
     const m = ks.stanza;
     const to = m.attrs.to ? jidParts(m.attrs.to) : null;
     if (!to || to.domain !== this.host.domain || !to.local) {
       this.host.note(`message ${ks.key} to ${m.attrs.to ?? "(none)"}: not for a local user, dropped`);
-      return;
+      return undefined;
     }
     const user = to.local.toLowerCase();
     const type = m.attrs.type ?? "normal";
     if (!this.host.hasAccount(user)) {
       this.host.note(`message ${ks.key} to unknown user ${user}: dropped`);
       if (type !== "error" && type !== "headline") this.bounce(m, "service-unavailable");
-      return;
+      return undefined;
     }
     if (type === "groupchat" && !to.resource) {
       this.host.note(`groupchat ${ks.key} to bare ${user}: handed to push, not delivered`);
@@ -118,16 +124,17 @@ export class MessageRouter {
       // Nothing delivers it (RFC 6121 §8.5.2.1.1), so the sender gets an error, as from Prosody's
       // mod_message: the push hook does not count as handling the message.
       this.bounce(m, "service-unavailable");
-      return;
+      return user;
     }
     if (this.host.archive && archivable(m)) this.archive(user, ks);
     const target = to.resource ? this.host.sessionsOf(user).find((x) => x.resource === to.resource) : undefined;
     if (target) {
       this.host.deliver(target, ks);
       this.copyToOtherDevices("received", user, target, ks);
-      return;
+      return user;
     }
-    if (type === "groupchat" || type === "error") return;
+    if (type === "groupchat" || type === "error") return user;
     this.deliverToUser(user, ks, false);
+    return user;
   }
 }

@@ -66,6 +66,7 @@ export class SimServer {
       bareJid: (user) => this.bareJid(user),
       newKey: () => this.key(),
       note: this.note,
+      settle: (user, keys) => this.settle(user, keys),
     });
   }
 
@@ -259,25 +260,43 @@ export class SimServer {
     this.note(`${s.fullJid}: session ended (${why})`);
     if (s.available) this.broadcastPresence(s, "unavailable");
     // Unacknowledged messages are not lost: they are routed again (other resources or offline).
-    const unacked = s.unacked;
+    const left = [...s.unacked, ...s.csiBuffer];
     s.unacked = [];
-    for (const ks of [...unacked, ...s.csiBuffer]) {
+    s.csiBuffer = [];
+    for (const ks of left) {
       const el = ks.stanza;
       if (el.name !== "message" || isCarbonCopy(el) || el.attrs.type === "error" || el.attrs.type === "groupchat") continue;
       this.note(`${s.fullJid}: unacked message ${ks.key} routed again`);
       this.router.deliverToUser(s.user, ks, true);
     }
-    s.csiBuffer = [];
+    // What went nowhere (presence, carbons, groupchat) or to offline storage is settled now.
+    this.settle(s.user, left.flatMap((ks) => (ks.key !== undefined ? [ks.key] : [])));
+  }
+
+  /**
+   * Tells the engine which of the user's stanzas the server no longer holds in any session
+   * (queue or CSI buffer): they cannot be pushed again, so the engine forgets their keys.
+   */
+  private settle(user: string, keys: string[]): void {
+    const held = new Set<string>();
+    for (const s of this.sessionsOf(user)) for (const ks of [...s.unacked, ...s.csiBuffer]) if (ks.key !== undefined) held.add(ks.key);
+    const free = keys.filter((k) => !held.has(k));
+    if (free.length > 0) this.engine.stanzasSettled(user, free);
   }
 
   private ack(s: SimSession): void {
     const answered = s.awaitingAck;
+    const acked = s.unacked;
     s.unacked = [];
     s.awaitingAck = false;
     s.ackTimer?.cancel();
     s.ackTimer = undefined;
     // A late answer still acknowledges everything: the engine drops its R-ACK-DELAY batch.
     if (answered && s.state === "live") this.engine.ackReceived(s.view());
+    // Not at once: an ack can come while a stanza is still being routed (an acking device gets it
+    // before the user's other sessions do); settled once the routing that is under way is over.
+    const keys = acked.flatMap((ks) => (ks.key !== undefined ? [ks.key] : []));
+    if (keys.length > 0) this.cfg.clock.setTimer(0, () => this.settle(s.user, keys));
   }
 
   /** Like mod_smacks: one outstanding <r/>; if unanswered for max_ack_delay, the ack is delayed. */
