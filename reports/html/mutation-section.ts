@@ -3,7 +3,7 @@
 // harmless. Fed by RunReport.mutation (reports/mutation-info.ts); a report made from an older
 // engine is said to be older, never shown as if it described this one.
 import type { MutationInfo } from "../../simulator/results.ts";
-import { html, type Raw } from "./escape.ts";
+import { html, raw, type Raw } from "./escape.ts";
 
 const pct = (n: number) => `${n.toLocaleString("en-US", { maximumFractionDigits: 2 })} %`;
 
@@ -49,12 +49,13 @@ function survivorRow(s: MutationInfo["survivors"][number]): Raw {
 function survivorsTable(m: MutationInfo): Raw {
   if (m.survivors.length === 0) return html`<p class="hint">No mutant survived.</p>`;
   const unreviewed = m.survivors.filter((s) => s.reason === undefined).length;
-  return html`<h3>Survivors</h3>
-  <p class="hint">${m.survivors.length} mutants no test told apart from the engine; ${unreviewed === 0 ? "each is reviewed in test/mutation/equivalent.md" : `${unreviewed} not reviewed`}.</p>
+  // Folded when every survivor is reviewed: then it is reading, not something to act on.
+  return html`<details class="mutation-survivors-list"${raw(unreviewed > 0 ? " open" : "")}><summary><h3>Survivors</h3> <span class="hint">${m.survivors.length} mutants no test told apart from the engine; ${unreviewed === 0 ? "each is reviewed in test/mutation/equivalent.md" : `${unreviewed} not reviewed`}</span></summary>
   <div class="matrix-scroll"><table class="matrix mutation-survivors">
+    <colgroup><col class="c-where"><col class="c-mutator"><col class="c-change"><col class="c-why"></colgroup>
     <thead><tr><th scope="col">Where</th><th scope="col">Mutator</th><th scope="col">Change</th><th scope="col">Why it cannot change behaviour</th></tr></thead>
     <tbody>${m.survivors.map(survivorRow)}</tbody>
-  </table></div>`;
+  </table></div></details>`;
 }
 
 /** The section's contents (its heading and wrapper stay in render.ts). */
@@ -65,7 +66,12 @@ export function mutationContent(m: MutationInfo): Raw {
 export const MUTATION_STYLE = `
 .mutation-score { font-size: 1.1rem; margin: 0 0 0.5rem; display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.5rem; }
 .mutation-score strong { font-size: 1.6rem; font-variant-numeric: tabular-nums; }
+.mutation-survivors { table-layout: fixed; }
 .mutation-survivors td, .mutation-survivors th { width: auto; white-space: normal; overflow-wrap: anywhere; font-size: 0.85rem; }
-.mutation-survivors tbody th { min-width: 10rem; }
+.mutation-survivors tbody th { min-width: 0; }
+.mutation-survivors .c-where { width: 13rem; } .mutation-survivors .c-mutator { width: 11rem; } .mutation-survivors .c-change { width: 38%; }
+.mutation-survivors-list > summary { cursor: pointer; margin: 0.75rem 0 0.5rem; }
+.mutation-survivors-list > summary h3 { display: inline; font-size: 1rem; margin: 0; }
+@media (max-width: 600px) { .mutation-survivors .c-where, .mutation-survivors .c-mutator { width: 7rem; } }
 .mutation-unreviewed { font-weight: 600; color: var(--c); }
 `;

@@ -113,10 +113,18 @@ describe("the HTML report's mutation section", () => {
     expect(s).toContain("<dt>timed out</dt><dd>1</dd>");
     expect(s.match(/<tr data-survivor=/g)).toHaveLength(3);
     expect(s).toContain("made-up reason: the capacity is never reached here");
-    expect(s.match(/not reviewed<\/span>/g)).toHaveLength(2);
+    expect(s.match(/class="v-failed mutation-unreviewed">not reviewed<\/span>/g)).toHaveLength(2);
+    expect(s).toContain('<details class="mutation-survivors-list" open><summary><h3>Survivors</h3> <span class="hint">3 mutants no test told apart from the engine; 2 not reviewed</span>');
     expect(s).toContain("<code>set.size &gt; this.capacity</code> → <code>set.size &gt;= this.capacity</code>"); // escaped
     expect(s).toContain("made from the engine source as it is now");
     expect(s).not.toContain("mutation-stale");
+  });
+
+  it("folds the survivors when every one is reviewed", () => {
+    const r = syntheticReport(12);
+    const m = info();
+    r.mutation = { ...m, survivors: m.survivors.map((x) => ({ ...x, reason: "reviewed" })) };
+    expect(section(renderHtml(r))).toContain('<details class="mutation-survivors-list"><summary><h3>Survivors</h3> <span class="hint">3 mutants no test told apart from the engine; each is reviewed in test/mutation/equivalent.md</span>');
   });
 
   it("says when the score misses the threshold, and when the report is older than the engine", () => {
