@@ -35,7 +35,7 @@ export function summarize(stanza: Element | null, opts: PushOptions): SummaryFie
 
 /** An element with string attributes and children, built without xml()'s per-call argument
  * normalisation (a push is ~10 elements and is built for every registration of every message). */
-function el(name: string, attrs: Record<string, string>, children: Element[] = []): Element {
+function el(name: string, attrs: Record<string, string>, children: Element[]): Element {
   const e = new Element(name);
   e.attrs = attrs; // a fresh literal at every call site: no copy needed
   for (const c of children) c.parent = e;
@@ -43,20 +43,26 @@ function el(name: string, attrs: Record<string, string>, children: Element[] = [
   return e;
 }
 
+/** A text-only element. Every value pushed is non-empty (summarize() leaves out what is empty). */
 function text(name: string, value: string): Element {
   const e = new Element(name);
-  if (value !== "") e.children = [value]; // as xml() does: no empty text node
+  e.children = [value];
   return e;
 }
 
-function field(name: string, value?: string): Element {
-  return el("field", { var: name }, value === undefined ? [] : [text("value", value)]);
+function field(name: string, value: string): Element {
+  return el("field", { var: name }, [text("value", value)]);
 }
 
 // Parsed publish-options forms by their stored text: parsing on every push was the cost, a clone
 // is cheap. Bounded; cleared when full (the forms are few: one per app server configuration).
 const PUBLISH_OPTIONS_CACHE_MAX = 1024;
 const publishOptionsCache = new Map<string, Element | null>();
+
+/** Forms held by the cache (tests check its bound). */
+export function publishOptionsCacheSize(): number {
+  return publishOptionsCache.size;
+}
 
 function publishOptionsOf(stored: string): Element | null {
   let parsed = publishOptionsCache.get(stored);
@@ -76,7 +82,7 @@ export function buildPush(args: {
 }): Element {
   const { id, domain, registration: reg, fields } = args;
   const formFields = [field("FORM_TYPE", NS.summary)];
-  for (const [k, v] of Object.entries(fields)) if (v !== undefined) formFields.push(field(k, v));
+  for (const [k, v] of Object.entries(fields) as [string, string][]) formFields.push(field(k, v)); // summarize() sets only strings
   const form = el("x", { xmlns: NS.data, type: "submit" }, formFields);
   const publishAttrs: Record<string, string> = reg.node === undefined ? {} : { node: reg.node };
   const pubsubChildren = [el("publish", publishAttrs, [el("item", {}, [el("notification", { xmlns: NS.push }, [form])])])];

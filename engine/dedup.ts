@@ -39,6 +39,11 @@ export class DedupMemory {
     if (regs.size === 0) this.seen.delete(user);
   }
 
+  /** Users with any memory (tests: a user's last registration gone leaves nothing behind). */
+  userCount(): number {
+    return this.seen.size;
+  }
+
   size(): number {
     let n = 0;
     for (const regs of this.seen.values()) for (const s of regs.values()) n += s.size;

@@ -74,7 +74,7 @@ export interface EngineStats {
 }
 
 export class PushEngine {
-  readonly options: PushOptions;
+  readonly options: Readonly<PushOptions>;
   private readonly store: RegistrationStore;
   private readonly clock: Clock;
   private readonly port: ServerPort;
@@ -90,7 +90,7 @@ export class PushEngine {
   private readonly dedup: DedupMemory;
   private readonly autoKeys = new WeakMap<Element, string>();
   private autoKeyCounter = 0;
-  private lastSummary?: { stanza: Element | null; withBody: boolean; withSender: boolean; placeholder: string; fields: SummaryFields };
+  private lastSummary?: { stanza: Element | null; fields: SummaryFields };
 
   constructor(deps: EngineDeps) {
     this.options = resolvePushOptions(deps.options as Record<string, unknown>);
@@ -411,27 +411,12 @@ export class PushEngine {
   }
 
   /** summarize(), remembered for the last stanza: one message is pushed to each registration in
-   * turn. Keyed by the options it reads too, so a change of options is never served stale. */
+   * turn. The options it reads are the engine's own, fixed for its life. */
   private summaryOf(stanza: Element | null): SummaryFields {
-    const o = this.options;
     const m = this.lastSummary;
-    if (
-      m &&
-      m.stanza === stanza &&
-      m.withBody === o.push_notification_with_body &&
-      m.withSender === o.push_notification_with_sender &&
-      m.placeholder === o.push_notification_important_body
-    ) {
-      return m.fields;
-    }
-    const fields = summarize(stanza, o);
-    this.lastSummary = {
-      stanza,
-      withBody: o.push_notification_with_body,
-      withSender: o.push_notification_with_sender,
-      placeholder: o.push_notification_important_body,
-      fields,
-    };
+    if (m && m.stanza === stanza) return m.fields;
+    const fields = summarize(stanza, this.options);
+    this.lastSummary = { stanza, fields };
     return fields;
   }
 
@@ -447,7 +432,7 @@ export class PushEngine {
 
   private hasErrors(user: string, regId: string): boolean {
     try {
-      return !!this.store.view?.(user).errors[regId];
+      return !!this.store.view!(user).errors[regId]; // called only when the store has a view
     } catch {
       return true; // let updateRecord meet (and log) the store's failure
     }

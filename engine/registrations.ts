@@ -67,7 +67,7 @@ export function enable(args: {
   const reg: Registration = {
     id,
     jid: fullOf(parsed),
-    ...(node !== undefined && { node }),
+    node,
     ...(form && { publishOptions: form.toString() }),
     enabledAt: now,
     seq,

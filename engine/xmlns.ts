@@ -13,5 +13,4 @@ export const NS = {
   pgpLegacy: "jabber:x:encrypted",
   openpgp: "urn:xmpp:openpgp:0",
   jmi: "urn:xmpp:jingle-message:0",
-  discoInfo: "http://jabber.org/protocol/disco#info",
 } as const;

@@ -122,6 +122,30 @@ export interface RunReport {
   scenarios: ScenarioResult[];
   stats: Record<Verdict, number>;
   bench?: BenchReport; // load/benchmark runs only; the HTML report shows charts when present
+  /** The engine's last mutation run (npm run mutation), when its report exists (reports/mutation-info.ts). */
+  mutation?: MutationInfo;
+}
+
+/** The mutation score of engine/ and its survivors, from StrykerJS's JSON report. */
+export interface MutationInfo {
+  /** Detected (killed + timed out) over valid mutants, in percent. */
+  score: number;
+  /** The score below which npm run mutation fails (stryker.config.json thresholds.break). */
+  threshold?: number;
+  killed: number;
+  timeout: number;
+  survived: number;
+  noCoverage: number;
+  /** Mutants that could not be judged (compile or runtime errors): not in the score. */
+  invalid: number;
+  total: number;
+  /** The report file and when it was written (ISO). */
+  file: string;
+  reportedAt: string;
+  /** Engine files whose source differs from the one the report was made from: empty = current. */
+  staleFiles: string[];
+  /** Survived and uncovered mutants; `reason` is their reviewed line in equivalent.md, if any. */
+  survivors: { file: string; line: number; mutator: string; original: string; replacement: string; reason?: string }[];
 }
 
 /** Results of a load/benchmark run: one series per target and metric. */

@@ -3,6 +3,7 @@
 // says what happened (docs/exit-codes.md).
 import { dirname, join } from "node:path";
 import { createReporters, REPORT_FORMATS, writeReports, type ReportFormat } from "../reports/index.ts";
+import { DEFAULT_MUTATION_REPORT, readMutationInfo } from "../reports/mutation-info.ts";
 import type { Reporter } from "./reporter.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
 import { log } from "./log.ts";
@@ -25,6 +26,19 @@ export interface RunCommandOptions {
   expectations?: Record<string, string>;
   /** The xmpp target's own flags (simulator/targets/xmpp/flags.ts). */
   xmppArgs?: string[];
+  /** StrykerJS's JSON report whose score the reports show when it exists; null: none. */
+  mutationReport?: string | null;
+}
+
+/** The last mutation run's summary for the report; a report that cannot be read is said, not shown. */
+function mutationOf(path: string | null | undefined) {
+  if (path === null) return undefined;
+  try {
+    return readMutationInfo(path ?? DEFAULT_MUTATION_REPORT);
+  } catch (e) {
+    process.stderr.write(`pushlab: mutation report ${path ?? DEFAULT_MUTATION_REPORT} not shown: ${(e as Error).message}\n`);
+    return undefined;
+  }
 }
 
 export function reportFormats(value: string | undefined): ReportFormat[] | undefined {
@@ -96,6 +110,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   }
 
   const options = { paths: o.paths, targets: o.targets, ...(o.grep && { grep: o.grep }), ...(o.profile && { profile: o.profile }) };
+  const mutation = mutationOf(o.mutationReport);
   const results = new ResultsLog(dir, options);
   // The results log first: a result is on disk before any other reporter sees it.
   const gate = { open: true }; // closed when the run is being stopped: what fails then is our doing
@@ -128,6 +143,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       ...(o.grep && { grep: o.grep }),
       ...(o.profile && { profile: o.profile }),
       ...(o.expectations && { expectations: o.expectations }),
+      ...(mutation && { mutation }),
       onReporterError: (e) => {
         failures.push(e.message);
         log().error({ err: e.message }, "reporter failed");

@@ -12,6 +12,7 @@ import {
   PROFILE_LEVELS,
   tally,
   type Profile,
+  type MutationInfo,
   type RunReport,
   type ScenarioResult,
   type TargetSummary,
@@ -39,6 +40,8 @@ export interface RunOptions {
   profile?: Profile;
   /** Expectation files to use instead of the targets' own, by target name. */
   expectations?: Record<string, string>;
+  /** The engine's last mutation run, carried into the report as found (run-command.ts). */
+  mutation?: MutationInfo;
 }
 
 export function loadAll(paths: string[], grep?: string): Loaded[] {
@@ -163,6 +166,7 @@ export async function run(opts: RunOptions): Promise<RunReport> {
     rules: loadRules(),
     scenarios: results,
     stats: tally(results),
+    ...(opts.mutation && { mutation: opts.mutation }),
   };
   await out.onEnd(report);
   return report;

@@ -29,12 +29,16 @@ describe("JID comparison (RFC 7622)", () => {
     expect(h.ids()).toEqual(["apps@push.example/Res<n1", "push.example<N1", "push.example<n1"]);
   });
 
-  it("R-ENABLE keeps the jid as the client gave it (pushes go there)", () => {
+  // The merge kept the coverage branch's decision (R-ENABLE-JID-PREP): the app server's JID is
+  // stored normalised, local and domain parts lowercased, the resource as given.
+  it("R-ENABLE-JID-PREP stores the jid normalised (pushes go to the lowercased JID, the resource as given)", () => {
     const h = withPhone();
     h.iq("enable", { jid: "Push.Example", node: "n1" });
+    h.iq("enable", { jid: "Apps@Push.Example/Res", node: "n2" });
+    expect(h.store.load("alice").registrations.map((r) => r.jid)).toEqual(["push.example", "apps@push.example/Res"]);
     h.sessions.length = 0;
     h.engine.messageOffline("alice", { stanza: h.message("alice@example.org"), key: "m" });
-    expect(h.sent.map((p) => p.attrs.to)).toEqual(["Push.Example"]);
+    expect(h.sent.map((p) => p.attrs.to)).toEqual(["push.example", "apps@push.example/Res"]);
   });
 
   it("R-DISABLE matches the app server's JID in any case, and node='' names the registration without a node", () => {
@@ -93,13 +97,13 @@ describe("JID comparison (RFC 7622)", () => {
   });
 
   it.each([
-    ["own full JID in other case (local, domain)", "ALICE@EXAMPLE.org/phone", "error"],
-    ["own bare JID in other case", "Alice@example.ORG", "error"],
-    ["own account with a resource in other case (another full JID)", "alice@example.org/PHONE", "result"],
-  ])("R-ENABLE-SELF / R-ENABLE-JID: %s → %s", (_, jid, want) => {
+    ["own full JID in other case (local, domain)", "ALICE@EXAMPLE.org/phone", "error", "JID must be different from ours"],
+    ["own bare JID in other case", "Alice@example.ORG", "error", "JID must not be your own account"],
+    ["own account with a resource in other case (another full JID)", "alice@example.org/PHONE", "result", ""],
+  ])("R-ENABLE-SELF / R-ENABLE-JID: %s → %s", (_, jid, want, text) => {
     const h = withPhone();
     const reply = h.iq("enable", { jid, node: "n" });
     expect(reply.attrs.type).toBe(want);
-    if (want === "error") expect(errorOf(reply)).toEqual({ type: "modify", condition: "bad-request" });
+    if (want === "error") expect(errorOf(reply)).toEqual({ type: "modify", condition: "bad-request", text });
   });
 });

@@ -272,7 +272,7 @@ describe("store access (writes are I/O: none when nothing changes)", () => {
     const en = h.enable(s, "push.example", "n1");
     const dis = must(h.engine.handleIq(s, xml("iq", { type: "set", id: "d", from: "alice@example.org/phone" }, xml("disable", { xmlns: PUSH, jid: "push.example" }))), "the reply");
     for (const reply of [en, dis]) {
-      expect(errorOf(reply)).toEqual({ type: "wait", condition: "internal-server-error" });
+      expect(errorOf(reply)).toEqual({ type: "wait", condition: "internal-server-error", text: "Storage unavailable" });
       expect(errorText(reply)).toBe("Storage unavailable");
     }
   });

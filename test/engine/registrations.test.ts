@@ -19,18 +19,18 @@ describe("registrations (R-ENABLE …)", () => {
   });
 
   it.each([
-    ["R-ENABLE-NOJID missing jid", undefined],
-    ["R-ENABLE-SELF own full JID", "alice@example.org/phone"],
-    ["R-ENABLE-JID own bare JID", "alice@example.org"],
-    ["R-ENABLE-JID own bare JID in other case", "Alice@Example.org"],
-    ["R-ENABLE-JID empty", ""],
-    ["R-ENABLE-JID malformed", "a@@b c"],
-  ])("%s → modify/bad-request, nothing stored", (_, jid) => {
+    ["R-ENABLE-NOJID missing jid", undefined, "Missing jid"],
+    ["R-ENABLE-SELF own full JID", "alice@example.org/phone", "JID must be different from ours"],
+    ["R-ENABLE-JID own bare JID", "alice@example.org", "JID must not be your own account"],
+    ["R-ENABLE-JID own bare JID in other case", "Alice@Example.org", "JID must not be your own account"],
+    ["R-ENABLE-JID empty", "", "Invalid jid"],
+    ["R-ENABLE-JID malformed", "a@@b c", "Invalid jid"],
+  ])("%s → modify/bad-request with a text saying why, nothing stored", (_, jid, text) => {
     const h = harness();
     const s = h.session("alice", "phone");
     const reply = h.enable(s, jid as string | undefined, "n1");
     expect(reply.attrs.type).toBe("error");
-    expect(readError(reply)).toEqual({ type: "modify", condition: "bad-request" });
+    expect(readError(reply)).toEqual({ type: "modify", condition: "bad-request", text });
     expect(h.store.load("alice").registrations).toHaveLength(0);
   });
 
@@ -40,7 +40,7 @@ describe("registrations (R-ENABLE …)", () => {
     h.enable(s, "push.example", "n1");
     h.store.failWrites = true;
     const reply = h.enable(s, "push.example", "n2");
-    expect(readError(reply)).toEqual({ type: "wait", condition: "internal-server-error" });
+    expect(readError(reply)).toEqual({ type: "wait", condition: "internal-server-error", text: "Storage unavailable" });
     h.store.failWrites = false;
     expect(h.store.load("alice").registrations.map((r) => r.node)).toEqual(["n1"]);
   });
@@ -58,7 +58,7 @@ describe("registrations (R-ENABLE …)", () => {
     expect(disable({ jid: "a.example" }).attrs.type).toBe("result");
     expect(h.store.load("alice").registrations.map((r) => r.id)).toEqual(["b.example<n1"]);
     expect(disable({ jid: "nothing.example" }).attrs.type).toBe("result");
-    expect(readError(disable({}))).toEqual({ type: "modify", condition: "bad-request" });
+    expect(readError(disable({}))).toEqual({ type: "modify", condition: "bad-request", text: "Missing jid" });
   });
 
   it("R-MAXDEV evicts the least recently enabled; R-MAXDEV-ORDER uses stored times", () => {

@@ -98,9 +98,12 @@ describe("the review lists", () => {
     }
   });
 
-  const blocks = [...readFileSync(NEEDS_SCENARIO, "utf8").matchAll(/^### (\S+): .*\n[\s\S]*?^```yaml\n([\s\S]*?)^```$/gm)];
-  it("NEEDS-SCENARIO.md proposes runnable scenarios", () => {
-    expect(blocks.length).toBeGreaterThan(10);
+  const text = readFileSync(NEEDS_SCENARIO, "utf8");
+  const blocks = [...text.matchAll(/^### (\S+): .*\n[\s\S]*?^```yaml\n([\s\S]*?)^```$/gm)];
+  it("every S… heading of NEEDS-SCENARIO.md proposes a runnable scenario, and only those do", () => {
+    // The S group empties as its scenarios move to scenarios/ (where the suite runs them).
+    const headings = [...text.matchAll(/^### (S\S*): /gm)].map((m) => m[1]);
+    expect(blocks.map(([, id]) => id)).toEqual(headings);
   });
   for (const [, id, yaml] of blocks) {
     it(`${id}: loads and passes on the engine`, async () => {

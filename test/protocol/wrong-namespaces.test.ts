@@ -1,7 +1,11 @@
 // The oracle stands apart: give the engine a wrong namespace and the suite must see it. Each
 // fact below is corrupted in the engine only (at run time, in its own NS table or in what it
 // composes); the whole scenario suite then runs on the engine target and must fail somewhere.
+// disco#info itself is answered by the simulated server with the harness's own namespace
+// (simulator/protocol/stanza-kit.ts, XMPP_NS); the engine's part of disco is the feature it
+// lists, accountFeatures(), so that is what the disco case corrupts.
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { PushEngine } from "../../engine/engine.ts";
 import { NS } from "../../engine/xmlns.ts";
 import { loadAll } from "../../simulator/runner.ts";
 import { runScenario } from "../../simulator/scenario/run-scenario.ts";
@@ -39,9 +43,11 @@ async function failuresOfSuite(): Promise<string[]> {
 
 const table = NS as unknown as Record<string, string>;
 const saved = { ...table };
+const features = PushEngine.prototype.accountFeatures;
 afterEach(() => {
   Object.assign(table, saved);
   corrupt.publishOptionsFormType = false;
+  PushEngine.prototype.accountFeatures = features;
 });
 
 describe("a wrong namespace in the engine makes the suite fail", () => {
@@ -52,7 +58,6 @@ describe("a wrong namespace in the engine makes the suite fail", () => {
   const cases: [string, string, string][] = [
     ["pubsub", "http://jabber.org/protocol/pubsubb", "content/R-FROM"],
     ["data", "jabber:x:dataa", "content/R-SUMMARY-form-shape"],
-    ["discoInfo", "http://jabber.org/protocol/disco#infoo", "registration/R-DISCO"],
     ["push", "urn:xmpp:push:1", "registration/R-DISCO"],
     ["summary", "urn:xmpp:push:summaryy", "content/R-NOTIFICATION"],
   ];
@@ -64,6 +69,13 @@ describe("a wrong namespace in the engine makes the suite fail", () => {
       expect(failed).toContain(example);
     });
   }
+
+  it("the account's disco feature alone wrong (urn:xmpp:push:1 listed; enable still understood)", async () => {
+    PushEngine.prototype.accountFeatures = () => ["urn:xmpp:push:1"];
+    const failed = await failuresOfSuite();
+    expect(failed).toContain("registration/R-DISCO");
+    expect(failed).not.toContain("registration/R-ENABLE"); // only disco saw it: the enable namespace is intact
+  });
 
   it("publish-options with a wrong FORM_TYPE", async () => {
     corrupt.publishOptionsFormType = true;

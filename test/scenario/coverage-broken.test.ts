@@ -45,19 +45,28 @@ vi.mock("../../engine/options.ts", async (importOriginal) => {
 vi.mock("../../engine/jid.ts", async (importOriginal) => {
   const real = await importOriginal<typeof import("../../engine/jid.ts")>();
   const exact = () => broken.active === "jid-exact";
+  const parseJid = (s: string) => {
+    const j = real.parseJid(s);
+    if (!j || !exact()) return j;
+    const bare = s.split("/")[0]!;
+    return { ...j, domain: bare.slice(bare.indexOf("@") + 1) };
+  };
+  const fullOf = (j: { local: string; domain: string; resource: string }) => {
+    if (!exact()) return real.fullOf(j);
+    const bare = j.local ? `${j.local}@${j.domain}` : j.domain;
+    return j.resource ? `${bare}/${j.resource}` : bare;
+  };
   return {
     ...real,
-    parseJid: (s: string) => {
-      const j = real.parseJid(s);
-      if (!j || !exact()) return j;
-      const bare = s.split("/")[0]!;
-      return { ...j, domain: bare.slice(bare.indexOf("@") + 1) };
-    },
+    parseJid,
     bareOf: (j: { local: string; domain: string; resource: string }) => (exact() ? (j.local ? `${j.local}@${j.domain}` : j.domain) : real.bareOf(j)),
-    fullOf: (j: { local: string; domain: string; resource: string }) => {
-      if (!exact()) return real.fullOf(j);
-      const bare = j.local ? `${j.local}@${j.domain}` : j.domain;
-      return j.resource ? `${bare}/${j.resource}` : bare;
+    fullOf,
+    // sameFull calls jid.ts's own parseJid and fullOf, which this mock does not reach: broken too.
+    sameFull: (a: string, b: string) => {
+      if (!exact()) return real.sameFull(a, b);
+      const ja = parseJid(a);
+      const jb = parseJid(b);
+      return !!ja && !!jb && fullOf(ja) === fullOf(jb);
     },
   };
 });

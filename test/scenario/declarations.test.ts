@@ -194,7 +194,7 @@ describe("expectation files are validated before anything runs", () => {
   it("the bundled Prosody file is valid", () => {
     const loaded = loadAll(["scenarios"]);
     const set = expectationsFor(createProsodyTarget(), loaded)!;
-    expect(set.scenarios.size).toBe(24);
+    expect(set.scenarios.size).toBe(33);
   });
 
   it("exit codes follow the profile: a failure outside it is informational", async () => {
