@@ -125,10 +125,13 @@ describe("ejabberd config", () => {
   it("in-band registration only when asked: mod_register for loopback on every vhost, no wait between registrations", () => {
     const off = parse(renderConfig(input));
     expect(off.registration_timeout).toBeUndefined();
-    for (const h of input.hosts) expect(off.host_config[h.name].modules.mod_register).toBeUndefined();
+    expect(off.access_rules.register_from_loopback).toBeUndefined();
+    // Loaded for account removal only (R-ACCOUNT-REMOVED): nobody registers.
+    for (const h of input.hosts) expect(off.host_config[h.name].modules.mod_register).toEqual({ access: "none", access_remove: "all" });
     const on = parse(renderConfig({ ...input, inBandRegistration: true }));
     expect(on.registration_timeout).toBe("infinity");
-    for (const h of input.hosts) expect(on.host_config[h.name].modules.mod_register).toEqual({ access: "all", ip_access: "register_from_loopback" });
+    // One mod_register entry per vhost that does both: registration from loopback, removal by any user.
+    for (const h of input.hosts) expect(on.host_config[h.name].modules.mod_register).toEqual({ access: "all", ip_access: "register_from_loopback", access_remove: "all" });
     expect(on.access_rules.register_from_loopback).toEqual({ allow: "loopback" });
     expect(on.acl.loopback).toEqual({ ip: ["127.0.0.0/8"] });
   });

@@ -72,17 +72,24 @@ export function modulesFor(h: HostSpec, inBandRegistration = false): Record<stri
     mod_carboncopy: {},
     mod_client_state: {},
     mod_offline: { access_max_user_messages: "max_user_offline_messages" },
-    // XEP-0077 account removal (R-ACCOUNT-REMOVED); nobody may register in band (access: none).
-    mod_register: { access: "none" },
+    mod_register: registerOptions(inBandRegistration),
     ...(h.archive && { mod_mam: { default: "always", db_type: "mnesia" } }),
     // resend_on_timeout: as in ejabberd's and Debian's sample configs (unacked messages of an
     // expired session go to offline storage when no other resource is online).
     mod_stream_mgmt: { ...h.modules.mod_stream_mgmt, resend_on_timeout: "if_offline", max_ack_queue: NO_LIMIT },
     mod_push: { ...h.modules.mod_push },
     mod_push_keepalive: { ...h.modules.mod_push_keepalive },
-    // access: any user name; ip_access: who may register (mod_register's default allows anyone).
-    ...(inBandRegistration && { mod_register: { access: "all", ip_access: REGISTER_FROM } }),
   };
+}
+
+/**
+ * mod_register is always loaded: XEP-0077 account removal (`<remove/>`, R-ACCOUNT-REMOVED) needs
+ * it. Who may remove is `access_remove`, who may register is `access` (+ `ip_access`): removal
+ * stays open to every user in both cases; registration is open only when asked, and then only
+ * from loopback (mod_register's own default ip_access allows any address).
+ */
+export function registerOptions(inBandRegistration: boolean): Record<string, string> {
+  return inBandRegistration ? { access: "all", ip_access: REGISTER_FROM, access_remove: "all" } : { access: "none", access_remove: "all" };
 }
 
 /**
