@@ -112,6 +112,17 @@ describe("ejabberd config", () => {
     expect(cfg.acme).toEqual({ auto: false });
   });
 
+  it("puts a component with a port of its own on a listener of its own, the others on the shared one", () => {
+    const cfg = parse(renderConfig({ ...input, components: [...input.components, { domain: "push0.localhost", secret: "a", port: 40010 }, { domain: "push1.localhost", secret: "b", port: 40011 }] }));
+    const services = cfg.listen.filter((l: { module: string }) => l.module === "ejabberd_service");
+    expect(services.map((l: { port: number; hosts: object }) => [l.port, Object.keys(l.hosts)])).toEqual([
+      [40002, ["push.localhost"]],
+      [40010, ["push0.localhost"]],
+      [40011, ["push1.localhost"]],
+    ]);
+    expect(services.every((l: { ip: string }) => l.ip === "127.0.0.1")).toBe(true);
+  });
+
   it("gives each vhost its complete module list, with mod_mam only where the archive is on", () => {
     const cfg = parse(renderConfig(input));
     const [a, b] = input.hosts;

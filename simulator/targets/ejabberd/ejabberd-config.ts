@@ -29,7 +29,12 @@ export interface ConfigInput {
   ports: EjabberdPorts;
   node: string; // unique Erlang node name per run, e.g. pushlab-1a2b3c@localhost
   hosts: HostSpec[];
-  components: { domain: string; secret: string }[];
+  /**
+   * XEP-0114 components. Those without a port share the `component` listener; one with a port
+   * gets a listener of its own: ejabberd 23.01 gives a component that connects for one domain of
+   * a listener the routes of every domain of that listener (NOTES.md, "Components").
+   */
+  components: { domain: string; secret: string; port?: number }[];
   logLevel: "debug" | "info" | "warning" | "error";
   /**
    * XEP-0077 in-band registration from loopback on every vhost (mod_register), for clients that
@@ -105,16 +110,28 @@ const BACKLOG = 1024;
  */
 export const MAX_STANZA_SIZE = 262_144;
 
-export function renderConfig(c: ConfigInput): string {
-  const listen = [
-    { port: c.ports.c2s, ip: "127.0.0.1", module: "ejabberd_c2s", backlog: BACKLOG, starttls: false, access: "c2s", max_stanza_size: MAX_STANZA_SIZE },
-    {
-      port: c.ports.component,
+/** One ejabberd_service listener per component port, the shared `component` port first. */
+function componentListeners(c: ConfigInput): Record<string, unknown>[] {
+  const byPort = new Map<number, ConfigInput["components"]>([[c.ports.component, []]]);
+  for (const comp of c.components) {
+    const port = comp.port ?? c.ports.component;
+    byPort.set(port, [...(byPort.get(port) ?? []), comp]);
+  }
+  return [...byPort]
+    .filter(([port, comps]) => comps.length > 0 || port === c.ports.component)
+    .map(([port, comps]) => ({
+      port,
       ip: "127.0.0.1",
       module: "ejabberd_service",
       backlog: BACKLOG,
-      hosts: Object.fromEntries(c.components.map((comp) => [comp.domain, { password: comp.secret }])),
-    },
+      hosts: Object.fromEntries(comps.map((comp) => [comp.domain, { password: comp.secret }])),
+    }));
+}
+
+export function renderConfig(c: ConfigInput): string {
+  const listen = [
+    { port: c.ports.c2s, ip: "127.0.0.1", module: "ejabberd_c2s", backlog: BACKLOG, starttls: false, access: "c2s", max_stanza_size: MAX_STANZA_SIZE },
+    ...componentListeners(c),
     { port: c.ports.http, ip: "127.0.0.1", module: "ejabberd_http", backlog: BACKLOG, request_handlers: { "/api": "mod_http_api" } },
   ];
   const config = {
