@@ -21,6 +21,8 @@ export interface PushListing {
 }
 
 const LISTING_HEAD = /^(\d+)(?:\s+push\(es\)[^\n]*)?:?$/;
+/** How the report's size cap (simulator/result-cap.ts) ends a text it cut. */
+const CUT_BY_CAP = /… \(\d+ more characters not kept\)$/;
 const PUSH_LINE = /^\+(-?[\d.]+)(ms|s|m|h) node=(\S+) (<[\s\S]*)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -33,6 +35,9 @@ export function parsePushListing(text: string | undefined): PushListing | undefi
   const pushes: ListedPush[] = [];
   for (const line of lines.slice(1)) {
     if (line.trim() === "") continue;
+    // A push cut in half by the report's size cap is not summarised as a push of another kind
+    // (its missing fields would read as absent); the count still says how many arrived.
+    if (CUT_BY_CAP.test(line.trim())) break;
     const m = PUSH_LINE.exec(line.trim());
     if (!m) return undefined;
     pushes.push({ offsetMs: Number(m[1]) * UNIT_MS[m[2]!]!, ...(m[3] !== "-" && { node: m[3] }), xml: m[4]! });

@@ -112,6 +112,17 @@ describe("ejabberd config", () => {
     expect(cfg.acme).toEqual({ auto: false });
   });
 
+  it("puts a component with a port of its own on a listener of its own, the others on the shared one", () => {
+    const cfg = parse(renderConfig({ ...input, components: [...input.components, { domain: "push0.localhost", secret: "a", port: 40010 }, { domain: "push1.localhost", secret: "b", port: 40011 }] }));
+    const services = cfg.listen.filter((l: { module: string }) => l.module === "ejabberd_service");
+    expect(services.map((l: { port: number; hosts: object }) => [l.port, Object.keys(l.hosts)])).toEqual([
+      [40002, ["push.localhost"]],
+      [40010, ["push0.localhost"]],
+      [40011, ["push1.localhost"]],
+    ]);
+    expect(services.every((l: { ip: string }) => l.ip === "127.0.0.1")).toBe(true);
+  });
+
   it("gives each vhost its complete module list, with mod_mam only where the archive is on", () => {
     const cfg = parse(renderConfig(input));
     const [a, b] = input.hosts;
@@ -125,10 +136,13 @@ describe("ejabberd config", () => {
   it("in-band registration only when asked: mod_register for loopback on every vhost, no wait between registrations", () => {
     const off = parse(renderConfig(input));
     expect(off.registration_timeout).toBeUndefined();
-    for (const h of input.hosts) expect(off.host_config[h.name].modules.mod_register).toBeUndefined();
+    expect(off.access_rules.register_from_loopback).toBeUndefined();
+    // Loaded for account removal only (R-ACCOUNT-REMOVED): nobody registers.
+    for (const h of input.hosts) expect(off.host_config[h.name].modules.mod_register).toEqual({ access: "none", access_remove: "all" });
     const on = parse(renderConfig({ ...input, inBandRegistration: true }));
     expect(on.registration_timeout).toBe("infinity");
-    for (const h of input.hosts) expect(on.host_config[h.name].modules.mod_register).toEqual({ access: "all", ip_access: "register_from_loopback" });
+    // One mod_register entry per vhost that does both: registration from loopback, removal by any user.
+    for (const h of input.hosts) expect(on.host_config[h.name].modules.mod_register).toEqual({ access: "all", ip_access: "register_from_loopback", access_remove: "all" });
     expect(on.access_rules.register_from_loopback).toEqual({ allow: "loopback" });
     expect(on.acl.loopback).toEqual({ ip: ["127.0.0.0/8"] });
   });

@@ -29,7 +29,7 @@ describe("property: random schedules keep every safety invariant", () => {
     if (out.failed) console.log(`${out.message}\n\n--- shrunk schedule as a scenario ---\n${out.yaml}`);
     expect(out.failed, out.message).toBe(false);
     expect(out.runs).toBe(RUNS);
-  });
+  }, 120_000); // CPU only: ~2 s alone, but it shares the machine with the real-server files
 
   it("catches a broken engine (body always sent) and prints a scenario that replays the failure", async () => {
     const forceBody = (original: Function) =>
@@ -51,5 +51,5 @@ describe("property: random schedules keep every safety invariant", () => {
     const broken = await withBrokenEngine(forceBody, () => runScenario(loaded!.scenario, target));
     expect(broken.verdict).toBe("failed");
     expect((await runScenario(loaded!.scenario, target)).verdict).toBe("passed");
-  });
+  }, 120_000);
 });

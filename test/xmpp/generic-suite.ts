@@ -23,6 +23,7 @@ export interface SuiteServer {
   hostOf(s: Scenario): string;
   /** xmpp settings reaching `host` through lane `lane`'s component, with `s`'s host's values declared. */
   settings(host: string, s: Scenario, lane: number): XmppSettings;
+  /** Hosts run at the same time, each lane with its own component (the biggest hosts first). */
   lanes: number;
   /** Where matrix.json goes (per scenario: the host, both verdicts, the skip reason). */
   reportDir: string;
@@ -36,14 +37,19 @@ export interface SuiteOutcome {
 const LOADED = loadAll(["scenarios"]);
 export const SUITE = LOADED.flatMap((l) => (l.ok ? [l.scenario] : []));
 
+/** The suite by host, the hosts with the most scenarios first (the lanes take them in turn). */
+function byHost(server: Pick<SuiteServer, "hostOf">): [string, Scenario[]][] {
+  const hosts = new Map<string, Scenario[]>();
+  for (const s of SUITE) hosts.set(server.hostOf(s), [...(hosts.get(server.hostOf(s)) ?? []), s]);
+  return [...hosts].sort((a, b) => b[1].length - a[1].length);
+}
+
 /** Every scenario once, on its host, lanes in parallel; resolves to the results by scenario id. */
 export async function runSuite(server: SuiteServer): Promise<Map<string, SuiteOutcome>> {
   const tmp = tempDir();
   try {
     const asXmpp = retargeted(server.own.expectationsFile, tmp.dir);
-    const byHost = new Map<string, Scenario[]>();
-    for (const s of SUITE) byHost.set(server.hostOf(s), [...(byHost.get(server.hostOf(s)) ?? []), s]);
-    const hosts = [...byHost.entries()];
+    const hosts = byHost(server);
     const out = new Map<string, SuiteOutcome>();
     let next = 0;
     const lane = async (n: number) => {
@@ -51,7 +57,10 @@ export async function runSuite(server: SuiteServer): Promise<Map<string, SuiteOu
         const [host, scenarios] = hosts[next++]!;
         const target = createXmppTarget(server.settings(host, scenarios[0]!, n));
         const report = await run({ paths: scenarios.map((s) => s.file), targets: [target], reporters: [], expectations: { xmpp: asXmpp } });
-        for (const r of report.scenarios) out.set(r.id, { result: r, caps: target.capabilities() });
+        for (const r of report.scenarios) {
+          if (out.has(r.id)) throw new Error(`${r.id} ran twice (two hosts share its file)`);
+          out.set(r.id, { result: r, caps: target.capabilities() });
+        }
       }
     };
     await Promise.all(Array.from({ length: server.lanes }, (_, i) => lane(i)));

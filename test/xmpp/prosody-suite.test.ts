@@ -14,7 +14,7 @@ import { PROSODY, PROSODY_HINT } from "../prosody/support.ts";
 import { runSuite, SUITE, suiteTests, type SuiteOutcome, type SuiteServer } from "./generic-suite.ts";
 import { settingsFor, startProsody } from "./support.ts";
 
-const LANES = 3;
+const LANES = 4;
 // One component per lane: a component domain takes one connection at a time.
 const COMPONENTS = Array.from({ length: LANES }, (_, i) => ({ domain: `push${i}.localhost`, secret: `lane-secret-${i}` }));
 const hostOf = (s: Pick<Scenario, "options" | "archive">) => hostFor({ options: s.options, archive: true });

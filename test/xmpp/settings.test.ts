@@ -8,6 +8,7 @@ import { parseXmppFlags, takeXmppFlags, xmppSettingsFromArgs } from "../../simul
 import { readAccountsFile, readConfigFile, resolveSettings } from "../../simulator/targets/xmpp/settings.ts";
 import { SettingsError } from "../../simulator/targets/xmpp/yaml-file.ts";
 import { main } from "../../simulator/cli.ts";
+import { EXIT, UsageError } from "../../simulator/exit-codes.ts";
 import { tempDir } from "./support.ts";
 
 const tmp = tempDir();
@@ -192,14 +193,14 @@ describe("xmpp flags in the CLI", () => {
   });
 
   it("refuses xmpp flags without the xmpp target, and bad settings with their problems (exit 2)", async () => {
-    const err = captureStream(process.stderr);
-    try {
-      expect(await main(["run", "--target", "engine", "--domain", "e.org"])).toBe(2);
-      expect(err.text()).toContain("--domain: flags of the xmpp target, but --target has no xmpp");
-    } finally {
-      err.restore();
-    }
-    await expect(main(["run", "--target", "xmpp", "--tls", "none"])).rejects.toThrow(/the server's XMPP domain is missing/);
+    // main throws a UsageError for the caller's mistakes; the CLI's entry prints it and exits EXIT.usage (2).
+    const wrongTarget = main(["run", "--target", "engine", "--domain", "e.org"]);
+    await expect(wrongTarget).rejects.toBeInstanceOf(UsageError);
+    await expect(wrongTarget).rejects.toThrow("--domain: flags of the xmpp target, but --target has no xmpp");
+    const noDomain = main(["run", "--target", "xmpp", "--tls", "none"]);
+    await expect(noDomain).rejects.toBeInstanceOf(UsageError);
+    await expect(noDomain).rejects.toThrow(/the server's XMPP domain is missing/);
+    expect(EXIT.usage).toBe(2);
   });
 
   it("help shows the xmpp target's flags with examples, and warns about --tls none", async () => {

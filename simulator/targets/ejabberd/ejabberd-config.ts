@@ -29,7 +29,12 @@ export interface ConfigInput {
   ports: EjabberdPorts;
   node: string; // unique Erlang node name per run, e.g. pushlab-1a2b3c@localhost
   hosts: HostSpec[];
-  components: { domain: string; secret: string }[];
+  /**
+   * XEP-0114 components. Those without a port share the `component` listener; one with a port
+   * gets a listener of its own: ejabberd 23.01 gives a component that connects for one domain of
+   * a listener the routes of every domain of that listener (NOTES.md, "Components").
+   */
+  components: { domain: string; secret: string; port?: number }[];
   logLevel: "debug" | "info" | "warning" | "error";
   /**
    * XEP-0077 in-band registration from loopback on every vhost (mod_register), for clients that
@@ -72,17 +77,24 @@ export function modulesFor(h: HostSpec, inBandRegistration = false): Record<stri
     mod_carboncopy: {},
     mod_client_state: {},
     mod_offline: { access_max_user_messages: "max_user_offline_messages" },
-    // XEP-0077 account removal (R-ACCOUNT-REMOVED); nobody may register in band (access: none).
-    mod_register: { access: "none" },
+    mod_register: registerOptions(inBandRegistration),
     ...(h.archive && { mod_mam: { default: "always", db_type: "mnesia" } }),
     // resend_on_timeout: as in ejabberd's and Debian's sample configs (unacked messages of an
     // expired session go to offline storage when no other resource is online).
     mod_stream_mgmt: { ...h.modules.mod_stream_mgmt, resend_on_timeout: "if_offline", max_ack_queue: NO_LIMIT },
     mod_push: { ...h.modules.mod_push },
     mod_push_keepalive: { ...h.modules.mod_push_keepalive },
-    // access: any user name; ip_access: who may register (mod_register's default allows anyone).
-    ...(inBandRegistration && { mod_register: { access: "all", ip_access: REGISTER_FROM } }),
   };
+}
+
+/**
+ * mod_register is always loaded: XEP-0077 account removal (`<remove/>`, R-ACCOUNT-REMOVED) needs
+ * it. Who may remove is `access_remove`, who may register is `access` (+ `ip_access`): removal
+ * stays open to every user in both cases; registration is open only when asked, and then only
+ * from loopback (mod_register's own default ip_access allows any address).
+ */
+export function registerOptions(inBandRegistration: boolean): Record<string, string> {
+  return inBandRegistration ? { access: "all", ip_access: REGISTER_FROM, access_remove: "all" } : { access: "none", access_remove: "all" };
 }
 
 /**
@@ -98,16 +110,28 @@ const BACKLOG = 1024;
  */
 export const MAX_STANZA_SIZE = 262_144;
 
-export function renderConfig(c: ConfigInput): string {
-  const listen = [
-    { port: c.ports.c2s, ip: "127.0.0.1", module: "ejabberd_c2s", backlog: BACKLOG, starttls: false, access: "c2s", max_stanza_size: MAX_STANZA_SIZE },
-    {
-      port: c.ports.component,
+/** One ejabberd_service listener per component port, the shared `component` port first. */
+function componentListeners(c: ConfigInput): Record<string, unknown>[] {
+  const byPort = new Map<number, ConfigInput["components"]>([[c.ports.component, []]]);
+  for (const comp of c.components) {
+    const port = comp.port ?? c.ports.component;
+    byPort.set(port, [...(byPort.get(port) ?? []), comp]);
+  }
+  return [...byPort]
+    .filter(([port, comps]) => comps.length > 0 || port === c.ports.component)
+    .map(([port, comps]) => ({
+      port,
       ip: "127.0.0.1",
       module: "ejabberd_service",
       backlog: BACKLOG,
-      hosts: Object.fromEntries(c.components.map((comp) => [comp.domain, { password: comp.secret }])),
-    },
+      hosts: Object.fromEntries(comps.map((comp) => [comp.domain, { password: comp.secret }])),
+    }));
+}
+
+export function renderConfig(c: ConfigInput): string {
+  const listen = [
+    { port: c.ports.c2s, ip: "127.0.0.1", module: "ejabberd_c2s", backlog: BACKLOG, starttls: false, access: "c2s", max_stanza_size: MAX_STANZA_SIZE },
+    ...componentListeners(c),
     { port: c.ports.http, ip: "127.0.0.1", module: "ejabberd_http", backlog: BACKLOG, request_handlers: { "/api": "mod_http_api" } },
   ];
   const config = {

@@ -23,6 +23,11 @@ export interface EjabberdServerOptions {
   logLevel?: ConfigInput["logLevel"];
   keepDir?: boolean; // leave the temp dir (config, logs, spool) for inspection
   inBandRegistration?: ConfigInput["inBandRegistration"]; // XEP-0077 from loopback (the xmpp target's tests)
+  /**
+   * More XEP-0114 components beside push.localhost, each on a listener (port) of its own, so
+   * several app gateways can be connected at once (componentPortOf gives the port).
+   */
+  extraComponents?: { domain: string; secret: string }[];
 }
 
 /** Starts tried when a chosen port was taken in the meantime (eaddrinuse); see start(). */
@@ -52,6 +57,8 @@ export class EjabberdServer implements WireServer {
     readonly layout: EjabberdLayout,
     readonly ports: EjabberdPorts,
     private readonly opts: EjabberdServerOptions,
+    /** Port of each extra component's listener, by domain. */
+    private readonly extraPorts: ReadonlyMap<string, number> = new Map(),
   ) {
     this.api = new EjabberdApi(ports.http);
     // ejabberd needs at least one vhost: the default option set is always there.
@@ -80,8 +87,10 @@ export class EjabberdServer implements WireServer {
   private static async startOnce(opts: EjabberdServerOptions): Promise<EjabberdServer> {
     const user = runAsUser(); // fails early, with the reason, when we cannot run it
     const dir = mkdtempSync(join(tmpdir(), "pushlab-ejabberd-"));
-    const [c2s, component, http, dist] = await freePorts(4);
-    const server = new EjabberdServer(layoutIn(dir), { c2s: c2s!, component: component!, http: http!, dist: dist! }, opts);
+    const extra = opts.extraComponents ?? [];
+    const [c2s, component, http, dist, ...extraPorts] = await freePorts(4 + extra.length);
+    const ports = { c2s: c2s!, component: component!, http: http!, dist: dist! };
+    const server = new EjabberdServer(layoutIn(dir), ports, opts, new Map(extra.map((x, i) => [x.domain, extraPorts[i]!])));
     if (!opts.keepDir) process.once("exit", server.exitCleanup);
     try {
       server.write();
@@ -98,7 +107,7 @@ export class EjabberdServer implements WireServer {
 
   private async launch(): Promise<void> {
     const { c2s, component, http } = this.ports;
-    this.proc = await EjabberdProcess.start(this.layout, [c2s, component, http], (line) => this.sessions.line(line));
+    this.proc = await EjabberdProcess.start(this.layout, [c2s, component, http, ...this.extraPorts.values()], (line) => this.sessions.line(line));
   }
 
   /** PID of ejabberdctl, our child (the process group's id). */
@@ -127,13 +136,20 @@ export class EjabberdServer implements WireServer {
     return this.ports.component;
   }
 
+  /** The listener port of an extra component (EjabberdServerOptions.extraComponents). */
+  componentPortOf(domain: string): number {
+    const port = this.extraPorts.get(domain);
+    if (port === undefined) throw new Error(`no extra component ${domain} on this ejabberd`);
+    return port;
+  }
+
   private write(): void {
     writeConfig({
       layout: this.layout,
       ports: this.ports,
       node: this.node,
       hosts: [...this.hosts.values()],
-      components: [{ domain: this.pushDomain, secret: this.pushSecret }],
+      components: [{ domain: this.pushDomain, secret: this.pushSecret }, ...(this.opts.extraComponents ?? []).map((x) => ({ ...x, port: this.componentPortOf(x.domain) }))],
       logLevel: this.opts.logLevel ?? "info", // info: the session log above needs it
       ...(this.opts.inBandRegistration && { inBandRegistration: true }),
     });
