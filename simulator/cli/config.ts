@@ -72,13 +72,21 @@ export function findConfig(explicit: string | undefined, cwd = process.cwd()): s
   return existsSync(here) ? relative(cwd, here) || CONFIG_FILE : undefined;
 }
 
-/** Reads and checks a config file; throws UsageError listing every problem as file:line:col. */
+/**
+ * Reads and checks a config file (a path as given, or relative to the current directory); throws
+ * UsageError listing every problem as file:line:col. Paths in it are made relative to `cwd`.
+ */
 export function loadConfig(file: string, cwd = process.cwd()): PushlabConfig {
   let y;
   try {
     y = loadYamlFile<RawConfig | null>(file, (compiledSchema ??= schema()));
   } catch (e) {
-    if (e instanceof SettingsError) throw new UsageError(`config file with errors:\n${e.message}`);
+    if (e instanceof SettingsError) {
+      // xmpp: is a path or a mapping; when a mapping has errors, "expected string" is not news.
+      const inXmpp = e.problems.some((p) => /: xmpp\.|in xmpp;/.test(p));
+      const problems = e.problems.filter((p) => !(inXmpp && /: xmpp: expected string, got a mapping$/.test(p)));
+      throw new UsageError(`config file with errors:\n${problems.join("\n")}`);
+    }
     throw e;
   }
   const raw: RawConfig = y.data ?? {};

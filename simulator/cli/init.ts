@@ -28,9 +28,11 @@ scenarios: [scenarios]
 # Default: reference for engine and prosody, xep for other servers.
 # profile: xep
 
-# Reporters: console, json[=FILE], junit[=FILE], html[=FILE], github (GitHub Actions annotations).
-reporters: [console, json, junit, html]
+# Where results.jsonl and the reports go. Reporters (default: console, and report.json,
+# junit.xml, index.html in report-dir): console, json[=FILE] (without FILE: stdout),
+# junit[=FILE], html[=FILE], github (GitHub Actions annotations and step summary).
 report-dir: reports/out
+# reporters: [console, junit, html, json=reports/out/report.json, github]
 
 # strict: true           # declared deviations fail the run too
 # workers: 4             # scenarios at once per target
