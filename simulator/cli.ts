@@ -11,7 +11,7 @@ import { EXIT, UsageError } from "./exit-codes.ts";
 import { reportCommand, runCommand } from "./run-command.ts";
 import { expectationFilesOf } from "./cli-verdicts.ts";
 import { takeXmppFlags } from "./targets/xmpp/flags.ts";
-import { parseCli } from "./cli/parse.ts";
+import { parseArgsProblem, parseCli } from "./cli/parse.ts";
 import { commandHelp, USAGE } from "./cli/spec.ts";
 import { configOf, filterOf, outputsOf, runSettings, scenarioPaths } from "./cli/run-settings.ts";
 import { listCommand, mergeCommand, runListCommand, validateCommand } from "./cli/commands.ts";
@@ -20,7 +20,14 @@ import { initCommand } from "./cli/init.ts";
 export async function main(argv: string[]): Promise<number> {
   // These commands have options of their own (simulator/receiver/cli.ts, simulator/load/cli.ts).
   if (argv[0] === "receiver") return (await import("./receiver/cli.ts")).receiverMain(argv.slice(1));
-  if (argv[0] === "load") return (await import("./load/cli.ts")).loadMain(argv.slice(1));
+  if (argv[0] === "load") {
+    // Its parser's mistakes in our words (it lets Node's parseArgs errors through).
+    const { loadMain, LOAD_USAGE } = await import("./load/cli.ts");
+    return loadMain(argv.slice(1)).catch((e: unknown) => {
+      const problem = parseArgsProblem(e, "pushlab load", [...LOAD_USAGE.matchAll(/--([a-z][\w-]*)/g)].map((m) => m[1]!));
+      throw problem ? new UsageError(problem) : e;
+    });
+  }
   const { xmpp: xmppArgs, rest } = takeXmppFlags(argv); // the xmpp target parses its own flags
   const { command, helpFor, positionals, values } = parseCli(rest);
   if (values.version) {

@@ -57,6 +57,26 @@ function suggestion(flag: string, command: Command): string {
   return "";
 }
 
+/**
+ * A parseArgs error of another command's parser (receiver, load) in our words, or undefined
+ * when `e` is not one. `known` are that command's long option names (for "did you mean").
+ */
+export function parseArgsProblem(e: unknown, label: string, known: string[], withHelpHint = true): string | undefined {
+  const err = e as Error & { code?: string };
+  const help = (text: string) => (withHelpHint ? ` (${text})` : "");
+  if (typeof err?.code !== "string" || !err.code.startsWith("ERR_PARSE_ARGS_")) return undefined;
+  const flag = flagOf(err.message);
+  if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    const bare = flag.replace(/^-+/, "");
+    const best = known.map((n) => [n, distance(bare, n)] as const).sort((a, b) => a[1] - b[1])[0];
+    const hint = best && best[1] <= (bare.length <= 3 ? 1 : 2) && best[1] < bare.length ? `; did you mean --${best[0]}?` : "";
+    return `unknown option ${flag} for '${label}'${hint}${help(`${label} --help lists the options`)}`;
+  }
+  if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") return /does not take an argument/.test(err.message) ? `${flag} takes no value${help(`${label} --help`)}` : `${flag} needs a value${help(`${label} --help`)}`;
+  if (err.code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") return `${label} takes no argument ${/'([^']+)'/.exec(err.message)?.[1] ?? ""}${help(`${label} --help`)}`;
+  return `${err.message.split(".")[0]}${help(`${label} --help`)}`;
+}
+
 /** The flag a parseArgs error is about, e.g. "--frob" or "-x". */
 function flagOf(message: string): string {
   return /'(-[^',\s]+)/.exec(message)?.[1] ?? /'([^']+)'/.exec(message)?.[1] ?? "?";

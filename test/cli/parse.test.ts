@@ -120,6 +120,16 @@ describe("through bin/pushlab.js", () => {
     expect(all.out()).toContain("pushlab COMMAND --help");
   });
 
+  it("receiver and load (their own parsers): an unknown flag in the same words, exit 2 (load was: exit 3 with a stack)", async () => {
+    const load = cli(["load", "--drvier", "tsung"]);
+    expect((await load.done).code).toBe(2);
+    expect(load.out()).toBe("pushlab: unknown option --drvier for 'pushlab load'; did you mean --driver? (pushlab load --help lists the options)\n");
+    const receiver = cli(["receiver", "--jidd", "x"]);
+    expect((await receiver.done).code).toBe(2);
+    expect(receiver.out()).toMatch(/^pushlab receiver: unknown option --jidd for 'pushlab receiver'; did you mean --jid\?\n/);
+    expect(receiver.out()).not.toMatch(/Unknown option|\n\s+at /);
+  });
+
   it("an unknown flag: exit 2, one line, no stack", async () => {
     const r = cli(["run", "--shrad", "1/2"]);
     expect((await r.done).code).toBe(2);
