@@ -95,6 +95,8 @@ export class ConsoleReporter implements Reporter {
     if (deviations.length > 0) this.write("\n" + this.renderDeviations(deviations) + "\n");
     const problems = report.scenarios.filter((s) => s.verdict === "failed" || s.verdict === "broken");
     if (problems.length > 0) this.write("\n" + this.renderProblems(problems) + "\n");
+    const flaky = report.scenarios.filter((s) => s.flaky);
+    if (flaky.length > 0) this.write("\n" + renderFlaky(flaky, (t) => this.paint(33, t)) + "\n");
     this.write("\n" + this.renderTotals(report) + "\n");
     const files = this.opts.reportFiles ?? [];
     if (files.length > 0) this.write(`Reports:\n${files.map((f) => `  ${f}`).join("\n")}\n`);
@@ -136,8 +138,21 @@ export class ConsoleReporter implements Reporter {
   private renderTotals(report: RunReport): string {
     const stats = countFor(report);
     const parts = VERDICTS.filter((v) => stats[v] > 0).map((v) => this.paint(COLOR[v], `${stats[v]} ${v}`));
+    const flaky = report.scenarios.filter((s) => s.flaky).length; // --retries: passed only on a retry
+    if (flaky > 0) parts.push(this.paint(33, `${flaky} flaky (counted as ${flaky === 1 ? "its" : "their"} last verdict)`));
     return `${parts.join(", ") || "no scenarios"} in ${(report.durationMs / 1000).toFixed(1)}s`;
   }
+}
+
+/** Runs that failed and then passed on a retry (--retries): never silently passed. */
+function renderFlaky(flaky: ScenarioResult[], paint: (s: string) => string): string {
+  const lines = [paint(`Flaky (${flaky.length})`) + ": failed, then passed on a retry"];
+  for (const s of flaky.slice(0, 30)) {
+    const first = s.earlierAttempts?.[0]?.finding;
+    lines.push(`  ${visible(`${s.target} › ${s.name}: ${s.verdict} on attempt ${s.attempts ?? "?"}${first ? `; first failure: ${first.message.split("\n")[0]!.slice(0, 200)}` : ""}`)}`);
+  }
+  if (flaky.length > 30) lines.push(`  … and ${flaky.length - 30} more; see the report files.`);
+  return lines.join("\n");
 }
 
 /** Report text may hold control characters (an ESC would restyle the terminal): show them as escapes. */

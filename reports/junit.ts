@@ -106,6 +106,7 @@ function caseProperties(r: ScenarioResult, kind: Kind): [string, string][] {
     }
     if (!r.deviations?.length) props.push(["pushlab.deviation.reason", r.deviation ?? "(no reason given)"]);
   }
+  if (r.flaky) props.push(["pushlab.flaky", "true"], ["pushlab.attempts", String(r.attempts ?? 0)]);
   return props;
 }
 
@@ -120,12 +121,18 @@ function testcase(r: ScenarioResult, families: Map<string, string>): string {
   })}`;
   const first = r.findings[0];
   const firstMessage = first ? [first.message, findingWhere(first)].filter(Boolean).join(" at ") : undefined;
-  const props = kind === "passed" ? "" : propertiesXml(caseProperties(r, kind), "      ");
+  const props = kind === "passed" && !r.flaky ? "" : propertiesXml(caseProperties(r, kind), "      ");
+  // --retries: the failed attempts before a pass, as Maven Surefire writes reruns (flakyFailure).
+  const flaky = (r.flaky ? (r.earlierAttempts ?? []) : [])
+    .map((a) => `      <flakyFailure${attrs({ message: a.finding?.message ?? a.verdict, type: a.finding?.check ?? a.verdict })}/>\n`)
+    .join("");
   const out = (text: string) => `      <system-out>${escapeXmlText(text)}</system-out>\n`;
   let body: string;
   switch (kind) {
     case "passed":
-      return `${open}/>`;
+      if (!r.flaky) return `${open}/>`;
+      body = "";
+      break;
     case "failure":
       body = `      <failure${attrs({ message: firstMessage ?? "failed", type: first?.check ?? "failure" })}>${escapeXmlText(formatFindings(r, FULL_TEXT))}</failure>\n`;
       break;
@@ -148,7 +155,7 @@ function testcase(r: ScenarioResult, families: Map<string, string>): string {
       break;
     }
   }
-  return `${open}>\n${props}${body}    </testcase>`;
+  return `${open}>\n${props}${body}${flaky}    </testcase>`;
 }
 
 /** JUnit's own counts: failures and errors are what fails the run; deviations and informational results are skipped. */
@@ -195,6 +202,7 @@ export function renderJunit(report: RunReport): string {
       }
     }
     props.push(["pushlab.passed", String(c.passed)], ["pushlab.deviations", String(c.deviations)], ["pushlab.skipped", String(c.trueSkips)], ["pushlab.informational", String(c.informational)]);
+    if (report.flaky !== undefined) props.push(["pushlab.flaky", String(results.filter((r) => r.flaky).length)]);
     return (
       `  <testsuite${attrs({ name, tests: c.tests, failures: c.failures, errors: c.errors, skipped: c.skipped, time: seconds(wallTime(report, target, results)), timestamp })}>\n` +
       propertiesXml(props, "    ") +

@@ -6,7 +6,7 @@
 // scenario run; {"type":"end",…} once, last, only when the run finished.
 import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { emptyStats, type RunReport, type ScenarioResult, type TargetSummary } from "./results.ts";
+import { emptyLevelStats, emptyStats, flakyCount, type RunReport, type ScenarioResult, type TargetSummary } from "./results.ts";
 import type { Reporter, RunBeginInfo } from "./reporter.ts";
 import { loadRules } from "./rules-catalog.ts";
 import { HARNESS_VERSION } from "./version.ts";
@@ -88,6 +88,7 @@ export function rebuildReport(path: string): RebuiltReport {
   let begin: Extract<Line, { type: "begin" }> | undefined;
   let end: Extract<Line, { type: "end" }> | undefined;
   const targets: TargetSummary[] = [];
+  const targetAt = new Map<string, { from: number; to: number }>(); // when each target began and last gave a result
   const results: ScenarioResult[] = [];
   let cutShort = false;
   let lastAt = 0;
@@ -102,20 +103,35 @@ export function rebuildReport(path: string): RebuiltReport {
     }
     if (line.type !== "begin") lastAt = Math.max(lastAt, line.at ?? 0);
     if (line.type === "begin") begin = line;
-    else if (line.type === "target") targets.push(line.target);
-    else if (line.type === "result") results.push(line.result);
+    else if (line.type === "target") {
+      targets.push(line.target);
+      targetAt.set(line.target.name, { from: line.at, to: line.at });
+    } else if (line.type === "result") {
+      results.push(line.result);
+      const span = targetAt.get(line.result.target);
+      if (span) span.to = Math.max(span.to, line.at);
+    }
     else if (line.type === "end") end = line;
   });
   if (!begin) throw new Error(`${path}: no begin line — not a pushlab results log`);
   if (begin.schema !== RESULTS_LOG_SCHEMA) throw new Error(`${path}: schema ${begin.schema}, expected ${RESULTS_LOG_SCHEMA}`);
 
+  // A target line is written when the target starts: its counts are rebuilt from the results.
   const stats = emptyStats();
-  for (const t of targets) t.stats = emptyStats();
+  for (const t of targets) {
+    t.stats = emptyStats();
+    if (t.levels) t.levels = emptyLevelStats();
+    const span = targetAt.get(t.name);
+    if (t.durationMs === undefined && span) t.durationMs = span.to - span.from;
+  }
   for (const r of results) {
     stats[r.verdict]++;
     const t = targets.find((x) => x.name === r.target);
     if (t) t.stats[r.verdict]++;
+    if (t?.levels && r.level) t.levels[r.level][r.verdict]++;
   }
+  const retried = begin.options.retries !== undefined && begin.options.retries !== 0;
+  if (retried) for (const t of targets) t.flaky = flakyCount(results.filter((r) => r.target === t.name));
   const order = new Map(begin.targets.map((t, i) => [t, i]));
   results.sort((a, b) => (order.get(a.target) ?? 99) - (order.get(b.target) ?? 99) || a.id.localeCompare(b.id));
   const complete = end !== undefined && !cutShort;
@@ -133,6 +149,7 @@ export function rebuildReport(path: string): RebuiltReport {
     rules: loadRules(),
     scenarios: results,
     stats,
+    ...(retried && { flaky: flakyCount(results) }),
   };
   return { report, complete };
 }

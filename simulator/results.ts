@@ -85,6 +85,18 @@ export interface ScenarioResult {
   findings: Finding[];
   timeline: TraceEvent[];
   source: string; // the scenario's YAML text
+  /** How many times it ran (--retries); absent when it ran once. */
+  attempts?: number;
+  /** It failed, then passed (or showed its declared deviation) on a retry: shown, never silently passed. */
+  flaky?: boolean;
+  /** The attempts before the last one, each a failure: its first finding and wall time. */
+  earlierAttempts?: EarlierAttempt[];
+}
+
+export interface EarlierAttempt {
+  verdict: Verdict;
+  durationMs: number;
+  finding?: Finding;
 }
 
 export interface TargetSummary {
@@ -100,6 +112,8 @@ export interface TargetSummary {
   expectations?: string;
   /** Wall time of this target's run, start to stop (its scenarios run in parallel: not their sum). */
   durationMs?: number;
+  /** Scenario runs that passed only on a retry (present when the run had --retries). */
+  flaky?: number;
 }
 
 export interface RuleInfo {
@@ -121,6 +135,8 @@ export interface RunReport {
   rules: RuleInfo[];
   scenarios: ScenarioResult[];
   stats: Record<Verdict, number>;
+  /** Scenario runs that passed only on a retry (present when the run had --retries); they do not fail the run. */
+  flaky?: number;
   bench?: BenchReport; // load/benchmark runs only; the HTML report shows charts when present
   /** The engine's last mutation run (npm run mutation), when its report exists (reports/mutation-info.ts). */
   mutation?: MutationInfo;
@@ -200,6 +216,13 @@ export function tally(results: Iterable<Pick<ScenarioResult, "verdict">>): Recor
   const s = emptyStats();
   for (const r of results) s[r.verdict]++;
   return s;
+}
+
+/** How many results are flaky (failed, then passed on a retry). */
+export function flakyCount(results: Iterable<Pick<ScenarioResult, "flaky">>): number {
+  let n = 0;
+  for (const r of results) if (r.flaky) n++;
+  return n;
 }
 
 /** Does this result make the run fail? Failed or broken, and counted under the run's profile. */

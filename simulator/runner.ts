@@ -9,6 +9,7 @@ import {
   emptyLevelStats,
   emptyStats,
   failsRun,
+  flakyCount,
   PROFILE_LEVELS,
   tally,
   type Profile,
@@ -29,6 +30,7 @@ import type { LoadError } from "./yaml/locate.ts";
 
 export const BUNDLED_SCENARIOS = new URL("../scenarios/", import.meta.url);
 import { capResult } from "./result-cap.ts";
+import { runWithRetries } from "./retry.ts";
 
 export interface RunOptions {
   paths: string[];
@@ -42,6 +44,14 @@ export interface RunOptions {
   expectations?: Record<string, string>;
   /** The engine's last mutation run, carried into the report as found (run-command.ts). */
   mutation?: MutationInfo;
+  /** Which loaded scenarios run on a target (--grep, --grep-invert, --shard); default: all. A target given none is not started. */
+  select?: (loaded: Loaded[], target: string) => Loaded[];
+  /** Scenarios at once per target, instead of the target's own parallelism (--workers). */
+  workers?: number;
+  /** Run a failed scenario again up to this many times (--retries); see simulator/retry.ts. */
+  retries?: number;
+  /** More of the run's options, for the report (shard, retries, strict, …). */
+  reportOptions?: Record<string, unknown>;
 }
 
 export function loadAll(paths: string[], grep?: string): Loaded[] {
@@ -98,13 +108,16 @@ export async function run(opts: RunOptions): Promise<RunReport> {
   const out = new Multiplexer(opts.reporters, opts.onReporterError ?? ((e) => console.error(`reporter error: ${e.message}`)));
   const everything = loadAll(opts.paths);
   const loaded = opts.grep ? loadAll(opts.paths, opts.grep) : everything;
+  const chosen = new Map(opts.targets.map((t) => [t.name, opts.select ? opts.select(loaded, t.name) : loaded]));
   // Every expectation file is checked before any server starts: a bad one is a usage error.
   const expectations = new Map(opts.targets.map((t) => [t.name, expectationsFor(t, everything, opts.expectations?.[t.name])]));
   const results: ScenarioResult[] = [];
   const summaries: TargetSummary[] = [];
-  await out.onBegin({ total: loaded.length * opts.targets.length, targets: opts.targets.map((t) => t.name), startedAt: startedAt.toISOString() });
+  await out.onBegin({ total: [...chosen.values()].reduce((n, l) => n + l.length, 0), targets: opts.targets.map((t) => t.name), startedAt: startedAt.toISOString() });
 
   for (const target of opts.targets) {
+    const loaded = chosen.get(target.name)!;
+    if (opts.select && loaded.length === 0) continue; // e.g. a shard with no run on this target
     const profile = opts.profile ?? target.defaultProfile;
     const counts = PROFILE_LEVELS[profile];
     const set = expectations.get(target.name);
@@ -145,9 +158,10 @@ export async function run(opts: RunOptions): Promise<RunReport> {
     try {
       for (const l of loaded) if (!l.ok) await finish(brokenResult(l.broken, target.name));
       const runnable = loaded.filter((l): l is { ok: true; scenario: Scenario } => l.ok).map((l) => l.scenario);
-      await pool(runnable, target.parallelism, async (s) => {
+      await pool(runnable, opts.workers ?? target.parallelism, async (s) => {
         await out.onScenarioBegin({ id: s.id, name: s.name, target: target.name });
-        await finish(await runScenario(s, target, set));
+        // Only failures that count are retried: an informational one would not change the outcome.
+        await finish(await runWithRetries(() => runScenario(s, target, set), opts.retries ?? 0, (r) => (r.level ? counts.includes(r.level) : true)));
       });
     } finally {
       await target.stop();
@@ -161,13 +175,15 @@ export async function run(opts: RunOptions): Promise<RunReport> {
     harness: { name: "pushlab", version: HARNESS_VERSION },
     startedAt: startedAt.toISOString(),
     durationMs: performance.now() - t0,
-    options: { paths: opts.paths, targets: opts.targets.map((t) => t.name), ...(opts.grep && { grep: opts.grep }), ...(opts.profile && { profile: opts.profile }) },
+    options: { paths: opts.paths, targets: opts.targets.map((t) => t.name), ...(opts.grep && { grep: opts.grep }), ...(opts.profile && { profile: opts.profile }), ...opts.reportOptions },
     targets: summaries,
     rules: loadRules(),
     scenarios: results,
     stats: tally(results),
     ...(opts.mutation && { mutation: opts.mutation }),
+    ...(opts.retries && { flaky: flakyCount(results) }),
   };
+  if (opts.retries) for (const t of summaries) t.flaky = flakyCount(results.filter((r) => r.target === t.name));
   await out.onEnd(report);
   return report;
 }
@@ -177,7 +193,10 @@ function resultBase(l: Loaded, target: string) {
   return { id: s.id, key: s.key, file: s.file, name: s.name, rules: s.rules, ...(l.ok && { level: l.scenario.level }), target, source: s.source };
 }
 
-/** 1 when anything counted under its target's profile failed or could not run as written. */
-export function exitCodeOf(report: RunReport): number {
-  return report.scenarios.some(failsRun) ? 1 : 0;
+/**
+ * 1 when anything counted under its target's profile failed or could not run as written; with
+ * strict (--strict, or recorded in the report's options), a counted declared deviation too.
+ */
+export function exitCodeOf(report: RunReport, strict = report.options.strict === true): number {
+  return report.scenarios.some((r) => failsRun(r) || (strict && r.verdict === "deviation" && r.counted !== false)) ? 1 : 0;
 }

@@ -42,11 +42,17 @@ function countScenarios(report: RunReport, target?: string): Record<Verdict, num
   return tally(report.scenarios.filter((r) => target === undefined || r.target === target));
 }
 
-/** The totals are buttons: each lists the runs of its verdict (app.js). */
-function totals(stats: Record<Verdict, number>): Raw {
+/** The totals are buttons: each lists the runs of its verdict (app.js). Flaky runs (--retries) are counted beside them. */
+function totals(stats: Record<Verdict, number>, flaky: { count: number; names: string[] } | undefined): Raw {
   return html`<ul class="totals" aria-label="Totals: select one to list those runs">${ORDER.map(
     (v) => html`<li><button type="button" class="total v-${v}${stats[v] === 0 ? " zero" : ""}" data-total="${v}" aria-label="${stats[v]} ${VERDICT_LABEL[v]}: list them"${raw(stats[v] === 0 ? " disabled" : "")}><span class="n">${stats[v]}</span> ${VERDICT_LABEL[v]}</button></li>`,
-  )}</ul>`;
+  )}${flaky && html`<li><span class="total flaky${flaky.count === 0 ? " zero" : ""}" title="${flaky.count ? `failed, then passed on a retry (counted as their last verdict): ${flaky.names.join("; ")}` : "no run needed a retry to pass"}"><span class="n">${flaky.count}</span> flaky</span></li>`}</ul>`;
+}
+
+function flakyOf(report: RunReport): { count: number; names: string[] } | undefined {
+  const runs = report.scenarios.filter((r) => r.flaky);
+  if (report.flaky === undefined && runs.length === 0) return undefined;
+  return { count: runs.length, names: runs.map((r) => `${r.target} › ${r.name} (attempt ${r.attempts ?? "?"})`) };
 }
 
 // Facts of one run of a server (process, ports, temp dir): kept out of sight; the build is shown.
@@ -130,7 +136,7 @@ function header(report: RunReport): Raw {
           <table><tbody>${options.map(([k, v]) => html`<tr><th scope="row">${k}</th><td><code>${optionValue(v)}</code></td></tr>`)}</tbody></table>
         </details>`}
       </div>
-      ${totals(countScenarios(report))}
+      ${totals(countScenarios(report), flakyOf(report))}
     </div>
     <ul class="targets" aria-label="Targets">${targets.map((name) =>
       targetCard(report.targets.find((t) => t.name === name), name, countScenarios(report, name)),

@@ -3,6 +3,7 @@
 // existing server) and serves the push-service imitations it forwards to.
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { parseArgsProblem } from "../cli/parse.ts";
 import { ConsoleReporter } from "../../reports/console.ts";
 import { createReporters, DEFAULT_REPORT_DIR, HTML_REPORT_FILE, JSON_REPORT_FILE, JUNIT_REPORT_FILE } from "../../reports/index.ts";
 import { exitCodeOf } from "../runner.ts";
@@ -186,7 +187,8 @@ export async function receiverMain(argv: string[]): Promise<number> {
   try {
     args = parseReceiverArgs(argv);
   } catch (e) {
-    process.stderr.write(`pushlab receiver: ${(e as Error).message}\n\nRun 'pushlab receiver --help' for the options.\n`);
+    const flags = [...RECEIVER_USAGE.matchAll(/--([a-z][\w-]*)/g)].map((m) => m[1]!); // Node's parseArgs text in our words
+    process.stderr.write(`pushlab receiver: ${parseArgsProblem(e, "pushlab receiver", flags, false) ?? (e as Error).message}\n\nRun 'pushlab receiver --help' for the options.\n`);
     return 2;
   }
   if (args.help) {

@@ -94,7 +94,9 @@ export function applyClientTls(xmpp: XmppEntity, tls: ClientTls, domain: string)
 }
 
 /** A TLS error message with what to do about it. */
-export function explainTlsError(message: string, mode: TlsMode): string {
+export function explainTlsError(raw: string, mode: TlsMode): string {
+  // Node 24 adds its own advice about the system's CA store; here the CA is given with --ca.
+  const message = raw.replace(/; if the root CA is installed locally, try running Node\.js with --use-system-ca$/, "");
   if (/verify|self[- ]signed|certificate|altnames/i.test(message)) return `${message} (trust the server's CA with --ca FILE, or --insecure-tls for a test server)`;
   if (/wrong version number|packet length too long|unexpected eof/i.test(message) && mode === "direct") return `${message} (no TLS on this port: is it a STARTTLS port? try --tls starttls)`;
   if (/ECONNRESET/.test(message) && mode !== "direct") return `${message} (does this port expect direct TLS? try --tls direct)`;

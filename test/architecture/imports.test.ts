@@ -32,7 +32,9 @@ describe("import rules", () => {
 
   it("only the commands (the composition roots) import reports/ from simulator/", () => {
     const commands = new Set(["simulator/cli.ts", "simulator/run-command.ts", "simulator/receiver/cli.ts", "simulator/load/cli.ts", "simulator/load/write-report.ts"]);
-    expect(violations(graph, (x) => x.startsWith("simulator/") && !commands.has(x), "reports/", false)).toEqual([]);
+    // simulator/cli/ is the CLI itself, split by job (help, settings, the commands that write reports).
+    const isCommand = (x: string) => commands.has(x) || x.startsWith("simulator/cli/");
+    expect(violations(graph, (x) => x.startsWith("simulator/") && !isCommand(x), "reports/", false)).toEqual([]);
   });
 
   it("reports/ never reaches engine/", () => {
