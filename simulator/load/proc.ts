@@ -75,9 +75,18 @@ export function parseSchedstatWaitS(text: string): number {
   return wait / 1e9;
 }
 
+/** Summed over the process's threads (an Erlang VM runs one scheduler thread per core). */
 export function sampleRunqueueWaitS(pid: number): number | undefined {
   try {
-    return parseSchedstatWaitS(readFileSync(`/proc/${pid}/schedstat`, "utf8"));
+    let sum = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        sum += parseSchedstatWaitS(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8"));
+      } catch {
+        /* thread ended meanwhile */
+      }
+    }
+    return sum;
   } catch {
     return undefined; // gone, or a kernel without schedstats
   }

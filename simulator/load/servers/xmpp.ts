@@ -34,7 +34,7 @@ export async function connectXmppForLoad(s: LoadServerSettings): Promise<LoadSer
   // A shared server may keep accounts from an earlier run: every local part names this run.
   const prefix = `pl${randomBytes(3).toString("hex")}-`;
   return {
-    label: `XMPP server at ${x.host}:${x.port}${name ? ` (${name}, PID ${pid})` : ""}`,
+    label: `XMPP server at ${x.host}:${x.port}${name ? ` (${name})` : ""}`,
     pid,
     service: link.service,
     c2sPort: x.port,
