@@ -1,11 +1,12 @@
 // After the last message: wait (bounded by --drain) for late pushes. A saturated server works
 // through its backlog for seconds with no push in between (it writes pushes in bursts, see
-// docs/load.md), so silence alone does not end the wait: the server must also be idle.
+// docs/load.md), so silence alone does not end the wait: the server must also be idle — neither
+// running nor waiting for a CPU (on a shared machine a starved server runs little but is busy).
 import { delay } from "../wire/bounded.ts";
 
 export type DrainEnd = "all-pushed" | "server-idle" | "quiet" | "bound" | "stopped";
 
-/** Below this the server is idle (% of one core over the last second). */
+/** Below this the server is idle (CPU % of one core plus run-queue wait %, over the last second). */
 export const IDLE_CPU_PCT = 5;
 
 export interface DrainState {
@@ -13,7 +14,7 @@ export interface DrainState {
   endMs: number; // the drain's bound
   quietForMs: number; // since the last push
   quietMs: number; // silence that may end the wait
-  serverCpuPct: number; // NaN when the server's process is unknown
+  serverDemandPct: number; // CPU % + run-queue wait %; NaN when the server's process is unknown
   allPushed: boolean;
   stopped: boolean;
 }
@@ -24,8 +25,8 @@ export function drainDecision(s: DrainState): DrainEnd | undefined {
   if (s.stopped) return "stopped";
   if (s.nowMs >= s.endMs) return "bound";
   if (s.quietForMs < s.quietMs) return undefined;
-  if (Number.isNaN(s.serverCpuPct)) return "quiet"; // no CPU figure: silence is all we have
-  return s.serverCpuPct < IDLE_CPU_PCT ? "server-idle" : undefined;
+  if (Number.isNaN(s.serverDemandPct)) return "quiet"; // no CPU figure: silence is all we have
+  return s.serverDemandPct < IDLE_CPU_PCT ? "server-idle" : undefined;
 }
 
 export async function drainPushes(o: {
@@ -33,7 +34,7 @@ export async function drainPushes(o: {
   quietMs: number;
   pushes: () => number;
   allPushed: () => boolean;
-  serverCpuPct: () => number;
+  serverDemandPct: () => number;
   stopped: () => boolean;
 }): Promise<DrainEnd> {
   const end = performance.now() + o.boundMs;
@@ -45,7 +46,7 @@ export async function drainPushes(o: {
       last = o.pushes();
       quietSince = now;
     }
-    const why = drainDecision({ nowMs: now, endMs: end, quietForMs: now - quietSince, quietMs: o.quietMs, serverCpuPct: o.serverCpuPct(), allPushed: o.allPushed(), stopped: o.stopped() });
+    const why = drainDecision({ nowMs: now, endMs: end, quietForMs: now - quietSince, quietMs: o.quietMs, serverDemandPct: o.serverDemandPct(), allPushed: o.allPushed(), stopped: o.stopped() });
     if (why) return why;
     await delay(100);
   }

@@ -133,7 +133,7 @@ export async function runLoad(
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
-    log(`${server.label} (PID ${server.pid}) on ${server.service}; host ${server.host}`);
+    log(`${server.label}${server.pid > 0 ? ` (PID ${server.pid})` : " (PID unknown: not sampled)"} on ${server.service}; host ${server.host}`);
     app = new AppRecorder(server.pushDomain, server.pushSecret, server.componentPort, server.componentHost);
     await app.start();
     const appJid = `app@${server.pushDomain}`;
@@ -197,7 +197,7 @@ export async function runLoad(
         quietMs: QUIET_MS,
         pushes: () => app!.pushes.length,
         allPushed: () => app!.pushes.length >= (expected ?? sent.length),
-        serverCpuPct: () => sampler.lastServerCpuPct,
+        serverDemandPct: () => sampler.lastServerDemandPct,
         stopped: () => stopping.now || !server.running,
       });
       log(`${sent.length} sent in ${sendSeconds.toFixed(1)} s; ${pushesWhileSending} pushes while sending, ${app.pushes.length} in all (drain ended: ${drainEnded})`);

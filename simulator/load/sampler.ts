@@ -27,8 +27,9 @@ export class UsageSampler {
   private lastT: number;
   private lastPushes = 0;
   private timer?: NodeJS.Timeout;
-  /** CPU % of the server over the last interval (NaN before the first one or when unknown). */
-  lastServerCpuPct = NaN;
+  /** How much the server wanted a CPU over the last interval: its CPU % plus its run-queue wait %
+   * (NaN before the first interval or when unknown). A starved server shows little CPU but is not idle. */
+  lastServerDemandPct = NaN;
   private readonly serverCpuStartS: number;
 
   constructor(
@@ -86,7 +87,7 @@ export class UsageSampler {
       ...(wait !== undefined && this.lastWait !== undefined && dt > 0 && { serverWaitPct: round1(((wait - this.lastWait) / dt) * 100) }),
     };
     this.usage.push(point);
-    this.lastServerCpuPct = serverCpu;
+    this.lastServerDemandPct = serverCpu + (point.serverWaitPct ?? 0);
     this.print(progressLine(point, this.view.sent()));
     this.lastServer = s;
     this.lastHarness = h;

@@ -41,20 +41,21 @@ describe("Prosody as the load runs it", () => {
 });
 
 describe("the drain after the last message", () => {
-  const s = (over: Partial<DrainState>): DrainState => ({ nowMs: 10_000, endMs: 40_000, quietForMs: 0, quietMs: 4_000, serverCpuPct: 0, allPushed: false, stopped: false, ...over });
+  const s = (over: Partial<DrainState>): DrainState => ({ nowMs: 10_000, endMs: 40_000, quietForMs: 0, quietMs: 4_000, serverDemandPct: 0, allPushed: false, stopped: false, ...over });
 
   it("ends when every push came, when stopped, or at its bound", () => {
-    expect(drainDecision(s({ allPushed: true, serverCpuPct: 99 }))).toBe("all-pushed");
+    expect(drainDecision(s({ allPushed: true, serverDemandPct: 99 }))).toBe("all-pushed");
     expect(drainDecision(s({ stopped: true }))).toBe("stopped");
-    expect(drainDecision(s({ nowMs: 40_000, serverCpuPct: 99 }))).toBe("bound");
+    expect(drainDecision(s({ nowMs: 40_000, serverDemandPct: 99 }))).toBe("bound");
   });
 
-  it("silence ends it only while the server is idle: a busy server is still working through its backlog", () => {
+  it("silence ends it only while the server is idle: a busy server, or one starved of CPU (5 % CPU + 93 % waiting), is still working through its backlog", () => {
+    expect(drainDecision(s({ quietForMs: 30_000, serverDemandPct: 5 + 93 }))).toBeUndefined();
     expect(drainDecision(s({ quietForMs: 3_999 }))).toBeUndefined();
-    expect(drainDecision(s({ quietForMs: 4_000, serverCpuPct: IDLE_CPU_PCT - 0.1 }))).toBe("server-idle");
-    expect(drainDecision(s({ quietForMs: 30_000, serverCpuPct: 97 }))).toBeUndefined();
-    expect(drainDecision(s({ quietForMs: 30_000, serverCpuPct: IDLE_CPU_PCT }))).toBeUndefined();
-    expect(drainDecision(s({ quietForMs: 4_000, serverCpuPct: NaN }))).toBe("quiet");
+    expect(drainDecision(s({ quietForMs: 4_000, serverDemandPct: IDLE_CPU_PCT - 0.1 }))).toBe("server-idle");
+    expect(drainDecision(s({ quietForMs: 30_000, serverDemandPct: 97 }))).toBeUndefined();
+    expect(drainDecision(s({ quietForMs: 30_000, serverDemandPct: IDLE_CPU_PCT }))).toBeUndefined();
+    expect(drainDecision(s({ quietForMs: 4_000, serverDemandPct: NaN }))).toBe("quiet");
   });
 });
 
