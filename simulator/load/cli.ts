@@ -23,7 +23,7 @@ Options:
   --mix LIST          kinds of recipient, dealt in turn: ${LOAD_MIXES.join(", ")} (default offline)
   --driver NAME       native (default) or tsung (writes and runs a Tsung scenario; offline only)
   --senders N         sending clients (default min(10, users))
-  --drain S           at most this many seconds for late pushes after the last message (default 30;
+  --drain S           at most this many seconds for late pushes after the last message (default 60;
                       ends as soon as every push came, or the server is idle and silent)
   --archive on|off    message archive (MAM) on the load's host (default on; Prosody and ejabberd)
   --storage file|sql  Prosody's storage: files (default) or SQLite (needs lua-dbi-sqlite3)

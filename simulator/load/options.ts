@@ -88,7 +88,7 @@ export function parseLoadOptions(raw: RawLoadOptions): LoadOptions {
   }
   const senders = number("senders", raw.senders, Math.min(10, users), LIMITS.senders, true);
   // Long enough for a saturated server to work through its backlog; ends early when all came.
-  const drain = number("drain", raw.drain, 30, LIMITS.drain, false);
+  const drain = number("drain", raw.drain, 60, LIMITS.drain, false);
   const storage = raw.storage ?? "file";
   if (!(LOAD_STORAGE_NAMES as readonly string[]).includes(storage)) throw new LoadOptionError("storage", `unknown '${storage}' (known: ${LOAD_STORAGE_NAMES.join(", ")})`);
   if (storage !== "file" && target !== "prosody") throw new LoadOptionError("storage", `only --target prosody has a storage choice (${target} keeps its own)`);

@@ -11,7 +11,7 @@ import { senderSchedule, tsungPassword, tsungScenario } from "../../simulator/lo
 describe("load options", () => {
   it("takes defaults and deals the mix out in turn", () => {
     const o = parseLoadOptions({ mix: "offline,hibernated,ack-delay", users: "7" });
-    expect(o).toMatchObject({ target: "prosody", users: 7, rate: 100, duration: 10, driver: "native", senders: 7, drain: 30, storage: "file" });
+    expect(o).toMatchObject({ target: "prosody", users: 7, rate: 100, duration: 10, driver: "native", senders: 7, drain: 60, storage: "file" });
     expect([0, 1, 2, 3, 4].map((i) => mixOf(i, o.mix))).toEqual(["offline", "hibernated", "ack-delay", "offline", "hibernated"]);
   });
 
