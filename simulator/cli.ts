@@ -21,7 +21,7 @@ Usage:
   pushlab list [paths…]              list scenarios with their rule ids
   pushlab report FILE.jsonl          write the reports again from a run's results.jsonl
   pushlab receiver --jid JID …       validate a push receiver (app server); see pushlab receiver --help
-  pushlab load --target prosody …    push throughput and latency of a real server (load --help)
+  pushlab load --target prosody|ejabberd|xmpp …  push throughput and latency of a real server (load --help)
 
 Options:
   -t, --target NAMES     comma-separated targets: engine (default), prosody, ejabberd, xmpp
