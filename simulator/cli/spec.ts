@@ -168,7 +168,7 @@ Usage:
   pushlab merge-reports DIR…           merge sharded runs into one report
   pushlab init                         write pushlab.config.yaml and an example scenario here
   pushlab receiver --jid JID …         validate a push receiver (app server); pushlab receiver --help
-  pushlab load --target prosody …      push throughput and latency of a real server; pushlab load --help
+  pushlab load --target prosody|ejabberd|xmpp …  push throughput and latency of a real server (load --help)
 
   pushlab COMMAND --help               options, examples and environment of one command
   pushlab --version

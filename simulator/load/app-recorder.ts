@@ -39,8 +39,8 @@ export class AppRecorder {
   errors = 0;
   private readonly link: ComponentLink;
 
-  constructor(domain: string, secret: string, port: number) {
-    this.link = new ComponentLink(domain, secret, port, (el) => this.onStanza(el));
+  constructor(domain: string, secret: string, port: number, host = "127.0.0.1") {
+    this.link = new ComponentLink(domain, secret, port, (el) => this.onStanza(el), host);
   }
 
   start(): Promise<void> {

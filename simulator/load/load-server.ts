@@ -1,6 +1,13 @@
 // What a load run needs from a real server, whichever it is: where clients connect, the app
 // server component's address and secret, accounts, its PID (for /proc sampling), and a stop.
-// Prosody is here; ejabberd and the generic `xmpp` target plug in with a factory of their own.
+// Each target has a factory of its own in servers/ (prosody, ejabberd, xmpp).
+import type { ClientTls } from "../wire/client-tls.ts";
+import type { XmppSettings } from "../targets/xmpp/settings.ts";
+
+import type { LoadOptions } from "./options.ts";
+
+export type LoadStorage = LoadOptions["storage"];
+
 export interface LoadServerSettings {
   /** Seconds a hibernated session is kept: longer than the whole run. */
   hibernationS: number;
@@ -8,17 +15,31 @@ export interface LoadServerSettings {
   ackDelayS: number;
   /** Message archive (MAM) on for every account. */
   archive: boolean;
+  /** Prosody's storage: files (its default) or SQLite. */
+  storage: LoadStorage;
+  /** The generic target's connection settings (--target xmpp). */
+  xmpp?: XmppSettings;
+  /** The server process to sample from /proc, when pushlab did not start it (--server-pid). */
+  serverPid?: number;
 }
 
 export interface LoadServer {
   readonly label: string; // e.g. "Prosody 0.12.3"
-  readonly pid: number; // the server process, sampled from /proc
+  /** The server process, sampled from /proc; -1 when unknown (a server we did not start, not found). */
+  readonly pid: number;
   readonly service: string; // xmpp://127.0.0.1:PORT
   readonly c2sPort: number;
+  readonly c2sHost?: string; // default 127.0.0.1
   readonly host: string; // the domain the load's accounts live on
   readonly pushDomain: string; // the app server component's domain
   readonly pushSecret: string;
   readonly componentPort: number;
+  readonly componentHost?: string; // default 127.0.0.1
+  readonly tls?: ClientTls; // how clients connect (default: xmpp.js's own behaviour, no TLS on loopback)
+  /** Put before every account's local part (a shared server may keep an earlier run's accounts). */
+  readonly localPrefix?: string;
+  /** What the report's target card says besides the label (storage, archive …). */
+  readonly details: Record<string, string>;
   readonly running: boolean;
   deathNote(): string;
   addAccount(local: string, password: string): Promise<void>;
@@ -27,50 +48,16 @@ export interface LoadServer {
 
 export type LoadServerFactory = (s: LoadServerSettings) => Promise<LoadServer>;
 
-async function prosody(s: LoadServerSettings): Promise<LoadServer> {
-  const { prosodyInstalled } = await import("../targets/prosody/index.ts");
-  const avail = prosodyInstalled();
-  if (!avail.ok) throw new Error(avail.reason);
-  const { ProsodyServer } = await import("../targets/prosody/prosody-server.ts");
-  const { hostFor } = await import("../targets/prosody/option-hosts.ts");
-  const { readFileSync } = await import("node:fs");
-  const host = hostFor({
-    options: { push_notification_with_body: true, smacks_hibernation_time: s.hibernationS, smacks_max_ack_delay: s.ackDelayS },
-    archive: s.archive,
-  });
-  // Logging every stanza at info would be part of what we measure: warnings only.
-  const server = await ProsodyServer.start({ hosts: [host], logLevel: "warn" });
-  await server.ensureHost(host);
-  let version = "";
-  try {
-    version = readFileSync("/usr/lib/prosody/prosody.version", "utf8").trim();
-  } catch {
-    /* unknown */
-  }
-  return {
-    label: `Prosody ${version || "(version unknown)"}`,
-    get pid() {
-      return server.pid;
-    },
-    service: server.service,
-    c2sPort: server.c2sPort,
-    host: host.name,
-    pushDomain: server.pushDomain,
-    pushSecret: server.pushSecret,
-    componentPort: server.componentPort,
-    get running() {
-      return server.running;
-    },
-    deathNote: () => server.deathNote(),
-    addAccount: (local, password) => server.addAccount(host.name, local, password),
-    stop: () => server.stop(),
-  };
-}
+export const LOAD_SERVERS: Record<string, () => Promise<LoadServerFactory>> = {
+  prosody: async () => (await import("./servers/prosody.ts")).startProsodyForLoad,
+  ejabberd: async () => (await import("./servers/ejabberd.ts")).startEjabberdForLoad,
+  xmpp: async () => (await import("./servers/xmpp.ts")).connectXmppForLoad,
+};
 
-export const LOAD_SERVERS: Record<string, LoadServerFactory> = { prosody };
+export const LOAD_TARGETS = Object.keys(LOAD_SERVERS);
 
 export async function startLoadServer(target: string, s: LoadServerSettings): Promise<LoadServer> {
   const f = LOAD_SERVERS[target];
-  if (!f) throw new Error(`load: no load support for target '${target}' yet (known: ${Object.keys(LOAD_SERVERS).join(", ")})`);
-  return f(s);
+  if (!f) throw new Error(`load: no load support for target '${target}' (known: ${LOAD_TARGETS.join(", ")})`);
+  return (await f())(s);
 }

@@ -3,6 +3,8 @@
 export const LOAD_MIXES = ["offline", "hibernated", "ack-delay"] as const;
 export type LoadMix = (typeof LOAD_MIXES)[number];
 export const LOAD_DRIVERS = ["native", "tsung"] as const;
+export const LOAD_TARGET_NAMES = ["prosody", "ejabberd", "xmpp"] as const;
+export const LOAD_STORAGE_NAMES = ["file", "sql"] as const;
 export type LoadDriver = (typeof LOAD_DRIVERS)[number];
 
 export const LIMITS = {
@@ -11,7 +13,7 @@ export const LIMITS = {
   duration: { min: 1, max: 600 }, // seconds of sending
   totalMessages: 200_000, // users × … never matters: rate × duration is what is sent
   senders: { min: 1, max: 50 },
-  drain: { min: 0, max: 120 }, // seconds to wait for late pushes after the last message
+  drain: { min: 0, max: 300 }, // seconds to wait for late pushes after the last message
 } as const;
 
 export interface LoadOptions {
@@ -24,6 +26,10 @@ export interface LoadOptions {
   senders: number;
   drain: number;
   archive: boolean;
+  /** Prosody only: files (default) or SQLite. */
+  storage: (typeof LOAD_STORAGE_NAMES)[number];
+  /** The server process to sample (--target xmpp; found by its listening port otherwise). */
+  serverPid?: number;
   reportDir: string;
 }
 
@@ -56,11 +62,14 @@ export interface RawLoadOptions {
   senders?: string;
   drain?: string;
   archive?: string;
+  storage?: string;
+  "server-pid"?: string;
   "report-dir"?: string;
 }
 
 export function parseLoadOptions(raw: RawLoadOptions): LoadOptions {
   const target = raw.target ?? "prosody";
+  if (!(LOAD_TARGET_NAMES as readonly string[]).includes(target)) throw new LoadOptionError("target", `unknown '${target}' (known: ${LOAD_TARGET_NAMES.join(", ")})`);
   const users = number("users", raw.users, 100, LIMITS.users, true);
   const rate = number("rate", raw.rate, 100, LIMITS.rate, false);
   const duration = number("duration", raw.duration, 10, LIMITS.duration, false);
@@ -78,10 +87,32 @@ export function parseLoadOptions(raw: RawLoadOptions): LoadOptions {
     throw new LoadOptionError("mix", "the tsung driver sends to offline recipients only (Tsung's clients cannot hold a hibernated session or withhold acks)");
   }
   const senders = number("senders", raw.senders, Math.min(10, users), LIMITS.senders, true);
-  const drain = number("drain", raw.drain, 10, LIMITS.drain, false);
+  // Long enough for a saturated server to work through its backlog; ends early when all came.
+  const drain = number("drain", raw.drain, 60, LIMITS.drain, false);
+  const storage = raw.storage ?? "file";
+  if (!(LOAD_STORAGE_NAMES as readonly string[]).includes(storage)) throw new LoadOptionError("storage", `unknown '${storage}' (known: ${LOAD_STORAGE_NAMES.join(", ")})`);
+  if (storage !== "file" && target !== "prosody") throw new LoadOptionError("storage", `only --target prosody has a storage choice (${target} keeps its own)`);
+  let serverPid: number | undefined;
+  if (raw["server-pid"] !== undefined) {
+    if (target !== "xmpp") throw new LoadOptionError("server-pid", "only for --target xmpp (pushlab knows the servers it starts)");
+    serverPid = number("server-pid", raw["server-pid"], 0, { min: 1, max: 2 ** 22 }, true);
+  }
   const archive = raw.archive === undefined ? true : raw.archive === "on" ? true : raw.archive === "off" ? false : undefined;
   if (archive === undefined) throw new LoadOptionError("archive", `expected on or off, got '${raw.archive}'`);
-  return { target, users, rate, duration, mix: mix as LoadMix[], driver: driver as LoadDriver, senders, drain, archive, reportDir: raw["report-dir"] ?? "reports/out" };
+  return {
+    target,
+    users,
+    rate,
+    duration,
+    mix: mix as LoadMix[],
+    driver: driver as LoadDriver,
+    senders,
+    drain,
+    archive,
+    storage: storage as LoadOptions["storage"],
+    ...(serverPid !== undefined && { serverPid }),
+    reportDir: raw["report-dir"] ?? "reports/out",
+  };
 }
 
 /** Which kind of recipient user i is: the mix is dealt out in turn. */

@@ -43,6 +43,7 @@ export function newPersona(server: LoadServer, local: string, password: string, 
     password,
     service: server.service,
     trace: new NullTrace(),
+    ...(server.tls && { tls: server.tls }),
   });
 }
 

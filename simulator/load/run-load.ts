@@ -8,26 +8,44 @@ import { AppRecorder, BODY_PREFIX } from "./app-recorder.ts";
 import { startLoadServer, type LoadServer } from "./load-server.ts";
 import { matchPushes, type Matched, type SentMessage } from "./measure.ts";
 import { mixOf, type LoadOptions } from "./options.ts";
-import { clockTicks, cpuPercent, sampleProc, type ProcSample, type UsagePoint } from "./proc.ts";
+import type { UsagePoint } from "./proc.ts";
 import { CONNECT_BATCH, inBatches, newPersona, nodeOf, prepareRecipient, recipientLocal, type Recipient } from "./recipients.ts";
-import { summarize, type LatencySummary } from "./stats.ts";
+import { arrivalStats, summarize, type ArrivalStats, type LatencySummary } from "./stats.ts";
+import { UsageSampler } from "./sampler.ts";
+import { drainPushes, type DrainEnd } from "./drain.ts";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { WirePersona } from "../wire/wire-persona.ts";
+import type { XmppSettings } from "../targets/xmpp/settings.ts";
 
 export const ACK_DELAY_S = 1;
 const BATCH_MS = 1000; // the server's hibernation/ack-delay batch (mod_cloud_notify: 1 s)
 const TICK_MS = 10;
-const SAMPLE_MS = 1000;
+/** Silence after which a drain may end (if the server is idle too): the longest batching path. */
+export const QUIET_MS = BATCH_MS * (ACK_DELAY_S + 3);
 
 export interface LoadResult {
   schema: "pushlab-load/1";
   options: LoadOptions;
-  server: { label: string; pid: number };
+  server: { label: string; pid: number; details: Record<string, string> };
   startedAt: string;
   sent: number;
   sendErrors: number;
   sendSeconds: number;
   pushes: number;
   pushesPerS: number; // pushes received while sending, per second of sending
+  /** Pushes of our messages from the first message sent to the last push: the server's rate
+   * when it could not keep up (its saturation), the offered rate otherwise. */
+  sustainedPushesPerS: number;
+  /** Pushes per CPU second the server used (sending and draining): its cost per push, which
+   * other processes on a shared machine do not change the way they change pushes per second. */
+  pushesPerServerCpuS: number;
+  arrival: ArrivalStats;
+  /** Why the wait for late pushes ended; "bound" means some "lost" ones may only be late. */
+  drainEnded: DrainEnd;
+  /** The harness's event loop delay while sending and draining (ms): our side keeping up. */
+  harnessLoopLagMs: { p99: number; max: number };
+  /** Mean share of the sending time the server waited for a CPU other processes held. */
+  server_runqueue_wait_mean_pct: number;
   matched: Matched;
   latency: LatencySummary;
   errorReplies: number;
@@ -49,17 +67,13 @@ export interface Sender {
   close(): Promise<void>;
 }
 
-function progressLine(p: UsagePoint, sent: number, lat?: number): string {
-  return `[${p.t.toFixed(0).padStart(4)} s] sent ${String(sent).padStart(7)}  pushes ${String(p.pushes).padStart(5)}/s${lat !== undefined ? `  p50 ${lat.toFixed(0)} ms` : ""}  server cpu ${p.serverCpuPct.toFixed(0).padStart(3)}% rss ${p.serverRssMiB.toFixed(1)} MiB  harness cpu ${p.harnessCpuPct.toFixed(0).padStart(3)}% rss ${p.harnessRssMiB.toFixed(0)} MiB`;
-}
-
 /** Native senders: a few XMPP clients, messages dealt to the recipients in turn. */
 export function nativeSenders(server: LoadServer, password: string, count: number, recipients: Recipient[]): Sender {
   const personas: WirePersona[] = [];
   return {
     async run({ rate, seconds, onSent, stop }) {
       for (let i = 0; i < count; i++) {
-        const local = `sender-${i}`;
+        const local = `${server.localPrefix ?? ""}sender-${i}`;
         await server.addAccount(local, password);
         personas.push(newPersona(server, local, password, "load"));
       }
@@ -90,11 +104,27 @@ export function nativeSenders(server: LoadServer, password: string, count: numbe
   };
 }
 
-export async function runLoad(o: LoadOptions, makeSender?: (server: LoadServer, password: string, recipients: Recipient[]) => Sender): Promise<LoadResult & { latenciesMs: number[] }> {
+/** How to reach a server pushlab does not start (--target xmpp); never written to the report. */
+export interface LoadConnect {
+  xmpp?: XmppSettings;
+}
+
+export async function runLoad(
+  o: LoadOptions,
+  makeSender?: (server: LoadServer, password: string, recipients: Recipient[]) => Sender,
+  connect: LoadConnect = {},
+): Promise<LoadResult & { latenciesMs: number[] }> {
   const log = (s: string) => process.stderr.write(`load: ${s}\n`);
   const password = randomBytes(9).toString("base64url");
   const hibernationS = Math.ceil(o.duration + o.drain + 120);
-  const server = await startLoadServer(o.target, { hibernationS, ackDelayS: ACK_DELAY_S, archive: o.archive });
+  const server = await startLoadServer(o.target, {
+    hibernationS,
+    ackDelayS: ACK_DELAY_S,
+    archive: o.archive,
+    storage: o.storage,
+    ...(connect.xmpp && { xmpp: connect.xmpp }),
+    ...(o.serverPid !== undefined && { serverPid: o.serverPid }),
+  });
   const recipients: Recipient[] = [];
   let app: AppRecorder | undefined;
   let sender: Sender | undefined;
@@ -103,12 +133,12 @@ export async function runLoad(o: LoadOptions, makeSender?: (server: LoadServer, 
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
-    log(`${server.label} (PID ${server.pid}) on ${server.service}; host ${server.host}`);
-    app = new AppRecorder(server.pushDomain, server.pushSecret, server.componentPort);
+    log(`${server.label}${server.pid > 0 ? ` (PID ${server.pid})` : " (PID unknown: not sampled)"} on ${server.service}; host ${server.host}`);
+    app = new AppRecorder(server.pushDomain, server.pushSecret, server.componentPort, server.componentHost);
     await app.start();
     const appJid = `app@${server.pushDomain}`;
     for (let i = 0; i < o.users; i++) {
-      const local = recipientLocal(i);
+      const local = `${server.localPrefix ?? ""}${recipientLocal(i)}`;
       await server.addAccount(local, password);
       recipients.push({ index: i, local, jid: `${local}@${server.host}`, node: nodeOf(i), mix: mixOf(i, o.mix), persona: newPersona(server, local, password, "phone") });
     }
@@ -142,40 +172,17 @@ export async function runLoad(o: LoadOptions, makeSender?: (server: LoadServer, 
     };
 
     const sent: SentMessage[] = [];
-    const ticks = clockTicks();
-    const usage: UsagePoint[] = [];
-    let lastServer: ProcSample | undefined = sampleProc(server.pid, ticks);
-    let lastHarness: ProcSample | undefined = sampleProc(process.pid, ticks);
-    const rssStart = (lastServer?.rssKiB ?? 0) / 1024;
     const t0 = performance.now();
-    let lastT = t0;
-    let lastPushes = 0;
-    const sampler = setInterval(() => {
-      const now = performance.now();
-      const s = sampleProc(server.pid, ticks);
-      const h = sampleProc(process.pid, ticks);
-      const dt = (now - lastT) / 1000;
-      const n = app!.pushes.length;
-      const point: UsagePoint = {
-        t: Math.round((now - t0) / 100) / 10,
-        pushes: n - lastPushes,
-        pushesPerS: Math.round((n - lastPushes) / dt),
-        serverCpuPct: Math.round(cpuPercent(lastServer, s, dt) * 10) / 10,
-        serverRssMiB: Math.round(((s?.rssKiB ?? 0) / 1024) * 10) / 10,
-        harnessCpuPct: Math.round(cpuPercent(lastHarness, h, dt) * 10) / 10,
-        harnessRssMiB: Math.round(((h?.rssKiB ?? 0) / 1024) * 10) / 10,
-      };
-      usage.push(point);
-      process.stderr.write(progressLine(point, sent.length) + "\n");
-      lastServer = s;
-      lastHarness = h;
-      lastT = now;
-      lastPushes = n;
-    }, SAMPLE_MS);
+    const sampler = new UsageSampler(server.pid, t0, { pushes: () => app!.pushes.length, sent: () => sent.length }, (line) => process.stderr.write(line + "\n"));
+    const rssStart = sampler.rssStartMiB;
+    sampler.start();
+    const lag = monitorEventLoopDelay({ resolution: 10 });
+    lag.enable();
     const rearmer = setInterval(rearm, 50);
     let sendErrors = 0;
     let sendSeconds = 0;
     let expected: number | undefined;
+    let drainEnded: DrainEnd = "stopped";
     try {
       sender = makeSender ? makeSender(server, password, recipients) : nativeSenders(server, password, o.senders, recipients);
       log(`sending ${o.rate} messages/s for ${o.duration} s`);
@@ -185,25 +192,24 @@ export async function runLoad(o: LoadOptions, makeSender?: (server: LoadServer, 
       sendErrors = r.errors;
       expected = r.expected;
       const pushesWhileSending = app.pushes.length;
-      // Drain: wait (bounded) until every message has its push or nothing more comes.
-      const expectAll = () => app!.pushes.length >= (expected ?? sent.length);
-      const drainEnd = performance.now() + o.drain * 1000;
-      let quietSince = performance.now();
-      let lastCount = app.pushes.length;
-      while (performance.now() < drainEnd && !expectAll() && !stopping.now && server.running) {
-        await delay(100);
-        if (app.pushes.length !== lastCount) {
-          lastCount = app.pushes.length;
-          quietSince = performance.now();
-        } else if (performance.now() - quietSince > BATCH_MS * (ACK_DELAY_S + 3)) break;
-      }
-      log(`${sent.length} sent in ${sendSeconds.toFixed(1)} s; ${pushesWhileSending} pushes while sending, ${app.pushes.length} in all`);
+      drainEnded = await drainPushes({
+        boundMs: o.drain * 1000,
+        quietMs: QUIET_MS,
+        pushes: () => app!.pushes.length,
+        allPushed: () => app!.pushes.length >= (expected ?? sent.length),
+        serverDemandPct: () => sampler.lastServerDemandPct,
+        stopped: () => stopping.now || !server.running,
+      });
+      log(`${sent.length} sent in ${sendSeconds.toFixed(1)} s; ${pushesWhileSending} pushes while sending, ${app.pushes.length} in all (drain ended: ${drainEnded})`);
     } finally {
-      clearInterval(sampler);
+      sampler.stop();
+      lag.disable();
       clearInterval(rearmer);
     }
     if (!server.running) throw new Error(server.deathNote());
-    const rssEnd = (sampleProc(server.pid, ticks)?.rssKiB ?? 0) / 1024;
+    const rssEnd = sampler.serverRssMiB();
+    const serverCpuS = sampler.serverCpuSeconds();
+    const usage: UsagePoint[] = sampler.usage;
     if (expected !== undefined && sent.length === 0) {
       // An outside sender (Tsung) stamped each body with its number and send time (epoch ms).
       const seen = new Set<number>();
@@ -218,7 +224,11 @@ export async function runLoad(o: LoadOptions, makeSender?: (server: LoadServer, 
     if (expected !== undefined && sent.length < expected) matched.lost += expected - sent.length;
     const during = usage.filter((u) => u.t <= sendSeconds + 0.5 && u.t > 1);
     const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
-    const serverCpu = mean(during.map((u) => u.serverCpuPct));
+    const serverCpu = server.pid > 0 ? mean(during.map((u) => u.serverCpuPct)) : NaN;
+    const serverWait = mean(during.map((u) => u.serverWaitPct ?? 0));
+    const firstSent = sent.reduce((m, x) => Math.min(m, x.t), Infinity);
+    const arrival = arrivalStats(Number.isFinite(firstSent) ? firstSent : t0, app.pushes.map((p) => p.t));
+    const sustained = arrival.lastPushS > 0 ? matched.pushed / arrival.lastPushS : 0;
     const harnessCpu = mean(during.map((u) => u.harnessCpuPct));
     const pushesInWindow = app.pushes.filter((p) => p.t - t0 <= sendSeconds * 1000).length;
     const pushesPerS = sendSeconds > 0 ? pushesInWindow / sendSeconds : 0;
@@ -226,13 +236,19 @@ export async function runLoad(o: LoadOptions, makeSender?: (server: LoadServer, 
     return {
       schema: "pushlab-load/1",
       options: o,
-      server: { label: server.label, pid: server.pid },
+      server: { label: server.label, pid: server.pid, details: server.details },
       startedAt: new Date(Date.now() - (performance.now() - t0)).toISOString(),
       sent: expected ?? sent.length,
       sendErrors,
       sendSeconds: Math.round(sendSeconds * 100) / 100,
       pushes: app.pushes.length,
       pushesPerS: Math.round(pushesPerS * 10) / 10,
+      sustainedPushesPerS: Math.round(sustained * 10) / 10,
+      pushesPerServerCpuS: serverCpuS > 0 ? Math.round(app.pushes.length / serverCpuS) : NaN,
+      arrival,
+      drainEnded,
+      harnessLoopLagMs: { p99: Math.round(lag.percentile(99) / 1e5) / 10, max: Math.round(lag.max / 1e5) / 10 },
+      server_runqueue_wait_mean_pct: Math.round(serverWait * 10) / 10,
       matched: { ...matched, latenciesMs: [] },
       latency: summarize(matched.latenciesMs.map((v) => Math.round(v * 10) / 10)),
       errorReplies: app.errors + recipients.length * 0,

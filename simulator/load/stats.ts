@@ -43,3 +43,26 @@ export function histogram(values: number[], bounds: number[] = LATENCY_BOUNDS_MS
   if (over > 0) out.push({ le: Math.ceil(max), count: over });
   return out;
 }
+
+export interface ArrivalStats {
+  /** Longest time without any push, from the first message sent to the last push (ms). */
+  longestGapMs: number;
+  /** Most pushes that arrived within one 100 ms interval: how bursty delivery was. */
+  maxPer100ms: number;
+  /** Seconds from the first message sent to the last push. */
+  lastPushS: number;
+}
+
+/** Arrival pattern of pushes (times in ms, any order) after a start time. */
+export function arrivalStats(startMs: number, times: number[]): ArrivalStats {
+  const t = times.filter((x) => x >= startMs).sort((a, b) => a - b);
+  if (t.length === 0) return { longestGapMs: NaN, maxPer100ms: 0, lastPushS: NaN };
+  let gap = t[0]! - startMs;
+  const bins = new Map<number, number>();
+  for (let i = 0; i < t.length; i++) {
+    if (i > 0) gap = Math.max(gap, t[i]! - t[i - 1]!);
+    const b = Math.floor((t[i]! - startMs) / 100);
+    bins.set(b, (bins.get(b) ?? 0) + 1);
+  }
+  return { longestGapMs: Math.round(gap), maxPer100ms: Math.max(...bins.values()), lastPushS: Math.round((t[t.length - 1]! - startMs) / 10) / 100 };
+}

@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { BODY_PREFIX } from "./app-recorder.ts";
 import type { SentMessage } from "./measure.ts";
 import type { LoadOptions } from "./options.ts";
-import { runLoad, type LoadResult, type Sender } from "./run-load.ts";
+import { runLoad, type LoadConnect, type LoadResult, type Sender } from "./run-load.ts";
 import type { LoadServer } from "./load-server.ts";
 import type { Recipient } from "./recipients.ts";
 
@@ -19,7 +19,9 @@ const TSUNG_DTD = "/usr/share/tsung/tsung-1.0.dtd";
 
 export interface TsungPlan {
   host: string; // XMPP domain
+  userPrefix?: string; // Tsung's users are <prefix>1 … <prefix>N (default TSUNG_USER_PREFIX)
   c2sPort: number;
+  c2sHost?: string; // default 127.0.0.1
   password: string;
   senders: number; // Tsung users, each one session
   rate: number; // messages per second, all senders
@@ -62,7 +64,7 @@ export function tsungScenario(p: TsungPlan): string {
     <client host="localhost" use_controller_vm="true" maxusers="${p.senders + 10}"/>
   </clients>
   <servers>
-    <server host="127.0.0.1" port="${p.c2sPort}" type="tcp"/>
+    <server host="${esc(p.c2sHost ?? "127.0.0.1")}" port="${p.c2sPort}" type="tcp"/>
   </servers>
   <load duration="${Math.ceil(p.seconds + arrivalS + 30)}" unit="second">
     <arrivalphase phase="1" duration="${arrivalS}" unit="second">
@@ -73,7 +75,7 @@ export function tsungScenario(p: TsungPlan): string {
     <option type="ts_jabber" name="global_number" value="${p.senders}"/>
     <option type="ts_jabber" name="userid_max" value="${p.senders}"/>
     <option type="ts_jabber" name="domain" value="${esc(p.host)}"/>
-    <option type="ts_jabber" name="username" value="${TSUNG_USER_PREFIX}"/>
+    <option type="ts_jabber" name="username" value="${esc(p.userPrefix ?? TSUNG_USER_PREFIX)}"/>
     <option type="ts_jabber" name="passwd" value="${esc(p.password)}"/>
   </options>
   <sessions>
@@ -126,9 +128,12 @@ function tsungSender(o: LoadOptions, reportDir: string, server: LoadServer, pass
   const logDir = resolve(reportDir, "tsung-log");
   return {
     async run({ rate, seconds, onSent, stop }) {
-      for (let i = 1; i <= o.senders; i++) await server.addAccount(`${TSUNG_USER_PREFIX}${i}`, tsungPassword(password, i));
+      // Tsung's jabber plugin speaks plain TCP with SASL PLAIN here: no TLS settings to carry over.
+      if (server.tls && server.tls.mode !== "none") throw new Error(`--driver tsung: the scenario connects without TLS; the server is set to tls ${server.tls.mode}`);
+      const userPrefix = `${server.localPrefix ?? ""}${TSUNG_USER_PREFIX}`;
+      for (let i = 1; i <= o.senders; i++) await server.addAccount(`${userPrefix}${i}`, tsungPassword(password, i));
       mkdirSync(logDir, { recursive: true });
-      const plan: TsungPlan = { host: server.host, c2sPort: server.c2sPort, password, senders: o.senders, rate, seconds, recipients: recipients.map((r) => r.jid) };
+      const plan: TsungPlan = { host: server.host, userPrefix, c2sPort: server.c2sPort, ...(server.c2sHost && { c2sHost: server.c2sHost }), password, senders: o.senders, rate, seconds, recipients: recipients.map((r) => r.jid) };
       writeFileSync(info.file, tsungScenario(plan));
       const child = spawn("tsung", ["-f", info.file, "-l", logDir, "start"], { stdio: ["ignore", "pipe", "pipe"] });
       let out = "";
@@ -177,13 +182,13 @@ function tsungSender(o: LoadOptions, reportDir: string, server: LoadServer, pass
   };
 }
 
-export async function runTsungLoad(o: LoadOptions): Promise<LoadResult> {
+export async function runTsungLoad(o: LoadOptions, connect: LoadConnect = {}): Promise<LoadResult> {
   const avail = tsungInstalled();
   if (!avail.ok) throw new Error(avail.reason);
   mkdirSync(o.reportDir, { recursive: true });
   const info = { file: resolve(join(o.reportDir, "tsung.xml")), exitCode: null as number | null, log: "" };
   // Tsung's messages are known by their pushes' stamps (number@send ms), see runLoad.
-  const result = await runLoad(o, (server, password, recipients) => tsungSender(o, o.reportDir, server, password, recipients, info));
+  const result = await runLoad(o, (server, password, recipients) => tsungSender(o, o.reportDir, server, password, recipients, info), connect);
   return { ...result, tsung: info };
 }
 

@@ -11,7 +11,7 @@ import { senderSchedule, tsungPassword, tsungScenario } from "../../simulator/lo
 describe("load options", () => {
   it("takes defaults and deals the mix out in turn", () => {
     const o = parseLoadOptions({ mix: "offline,hibernated,ack-delay", users: "7" });
-    expect(o).toMatchObject({ target: "prosody", users: 7, rate: 100, duration: 10, driver: "native", senders: 7 });
+    expect(o).toMatchObject({ target: "prosody", users: 7, rate: 100, duration: 10, driver: "native", senders: 7, drain: 60, storage: "file" });
     expect([0, 1, 2, 3, 4].map((i) => mixOf(i, o.mix))).toEqual(["offline", "hibernated", "ack-delay", "offline", "hibernated"]);
   });
 
@@ -27,6 +27,12 @@ describe("load options", () => {
       [{ driver: "tsung", mix: "hibernated" }, /--mix: the tsung driver sends to offline recipients only/],
       [{ archive: "maybe" }, /--archive: expected on or off/],
       [{ users: "2", mix: "offline,hibernated,ack-delay" }, /--users: 2 user\(s\) cannot cover 3 kinds/],
+      [{ target: "openfire" }, /--target: unknown 'openfire' \(known: prosody, ejabberd, xmpp\)/],
+      [{ storage: "postgres" }, /--storage: unknown 'postgres'/],
+      [{ target: "ejabberd", storage: "sql" }, /--storage: only --target prosody has a storage choice/],
+      [{ target: "prosody", "server-pid": "42" }, /--server-pid: only for --target xmpp/],
+      [{ target: "xmpp", "server-pid": "0" }, /--server-pid: must be between 1/],
+      [{ drain: "301" }, /--drain: must be between 0 and 300/],
     ];
     for (const [raw, msg] of bad) {
       expect(() => parseLoadOptions(raw), JSON.stringify(raw)).toThrow(LoadOptionError);
@@ -88,7 +94,7 @@ describe("pushes matched to messages", () => {
     const sent = [msg(1, "a", 100), msg(2, "b", 110), msg(3, "a", 120)];
     const pushes = [push(103, "a", 1), push(150, "b", 2), push(151, "b", 2), push(160, "c")];
     const m = matchPushes(sent, pushes, 2000);
-    expect(m).toEqual({ latenciesMs: [3, 40], pushed: 2, covered: 0, lost: 1, duplicates: 1, foreign: 1 });
+    expect(m).toEqual({ latenciesMs: [3, 40], pushed: 2, covered: 0, lost: 1, duplicates: 1, foreign: 1, byOrder: 0 });
   });
 
   it("a batched message without its own push is covered by a later push to its node within the window, else lost", () => {

@@ -45,7 +45,7 @@ describeWithServer("load against Prosody", prosodyInstalled(), "install prosody 
     expect(json.figures.find((f: { id: string }) => f.id === "load.lost").value).toBe(0);
     const page = readFileSync(files[1]!, "utf8");
     expect(page).toContain("push latency");
-    expect(page.match(/<polyline/g)?.length).toBe(5);
+    expect(page.match(/<polyline/g)?.length).toBe(6); // pushes/s, server CPU and CPU wait, harness CPU, both RSS
   }, 120_000);
 });
 

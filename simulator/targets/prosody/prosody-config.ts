@@ -31,7 +31,15 @@ export interface ConfigInput {
   /** Test-only: reach this Prosody like a maintainer's server (the xmpp target's tests). */
   extras?: ProsodyExtras;
   directTlsPort?: number; // with extras.tls.directTls
+  /** Where Prosody keeps its data: files (default) or SQLite through mod_storage_sql (lua-dbi-sqlite3). */
+  storage?: ProsodyStorage;
+  /** Our own modules left out (the load mode runs without pushlab_control's per-message reports). */
+  withoutModules?: string[];
 }
+
+export type ProsodyStorage = "internal" | "sql";
+/** The SQLite file of `storage: "sql"`, relative to data_path. */
+export const SQLITE_FILE = "prosody.sqlite";
 
 export interface ProsodyExtras {
   /** XEP-0077 in-band registration (mod_register; loopback is on its default allowlist). */
@@ -72,6 +80,11 @@ const MODULES = [
   "register",
 ];
 
+function storageLines(storage: ProsodyStorage): string[] {
+  if (storage === "internal") return [`storage = "internal"`];
+  return [`storage = "sql"`, `sql = { driver = "SQLite3", database = ${luaString(SQLITE_FILE)} }`];
+}
+
 export function renderConfig(c: ConfigInput): string {
   const L = c.layout;
   const runAsRoot = typeof process.getuid === "function" && process.getuid() === 0;
@@ -90,9 +103,9 @@ export function renderConfig(c: ConfigInput): string {
     c.extras?.tls ? "" : `c2s_require_encryption = false`,
     `allow_unencrypted_plain_auth = true`,
     `authentication = "internal_plain"`,
-    `storage = "internal"`,
+    ...storageLines(c.storage ?? "internal"),
     `plugin_paths = ${luaValue([OWN_MODULE_DIR, MODULE_DIR])}`,
-    `modules_enabled = ${luaValue([...MODULES, ...(c.extras?.registration ? ["register"] : []), ...(c.extras?.tls ? ["tls"] : [])])}`,
+    `modules_enabled = ${luaValue([...MODULES.filter((m) => !c.withoutModules?.includes(m)), ...(c.extras?.registration ? ["register"] : []), ...(c.extras?.tls ? ["tls"] : [])])}`,
     ...extraLines(c),
     `pushlab_ready_dir = ${luaString(L.readyDir)}`,
     `pushlab_controller = ${luaString(c.controller)}`,

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { layoutIn, writeConfig, type ConfigInput, type ProsodyExtras, type ProsodyLayout } from "./prosody-config.ts";
+import { layoutIn, writeConfig, type ConfigInput, type ProsodyExtras, type ProsodyLayout, type ProsodyStorage } from "./prosody-config.ts";
 import { hostFor, type HostSpec } from "./option-hosts.ts";
 import { freePorts } from "../../wire/ports.ts";
 import { PortTakenError, ProsodyProcess } from "./prosody-process.ts";
@@ -25,6 +25,8 @@ export interface ProsodyServerOptions {
   flakyStoreHosts?: string[]; // hosts whose push registrations can be made to fail (see lua/)
   extraComponents?: { domain: string; secret: string }[]; // more XEP-0114 components (e.g. receiver validation)
   extras?: ProsodyExtras; // test-only: in-band registration, TLS (see prosody-config.ts)
+  storage?: ProsodyStorage; // "sql": SQLite (accounts then only by in-band registration)
+  withoutModules?: string[]; // our modules left out (see prosody-config.ts)
 }
 
 export class ProsodyServer implements WireServer {
@@ -141,6 +143,8 @@ export class ProsodyServer implements WireServer {
       logLevel: this.opts.logLevel ?? (process.env.PUSHLAB_PROSODY_LOG as ConfigInput["logLevel"]) ?? "info",
       flakyStoreHosts: this.opts.flakyStoreHosts,
       ...(this.opts.extras && { extras: this.opts.extras, directTlsPort: this.directTlsPort }),
+      ...(this.opts.storage && { storage: this.opts.storage }),
+      ...(this.opts.withoutModules && { withoutModules: this.opts.withoutModules }),
     });
   }
 
@@ -187,6 +191,8 @@ export class ProsodyServer implements WireServer {
   }
 
   async addAccount(host: string, user: string, password: string): Promise<void> {
+    // Account files are what storage "internal" reads; an SQL store never sees them.
+    if (this.opts.storage === "sql") throw new Error("Prosody on SQL storage: create accounts by in-band registration (extras.registration)");
     createAccount(this.layout.dataDir, host, user, password);
   }
 
