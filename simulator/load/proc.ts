@@ -138,8 +138,19 @@ export function pidListeningOn(port: number): number | undefined {
   return undefined;
 }
 
-/** The command name of a process (/proc/<pid>/comm), e.g. "lua5.4" or "beam.smp". */
+/**
+ * The program a process runs, e.g. "lua5.4" or "beam.smp": the file name of its argv[0]
+ * (/proc/<pid>/cmdline, readable for any user's process), else its thread name (/proc/<pid>/comm,
+ * which a program may rename: Node 24 calls its main thread "MainThread").
+ */
 export function processName(pid: number): string | undefined {
+  try {
+    const argv0 = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0] ?? "";
+    const name = argv0.split("/").pop()?.split(" ")[0];
+    if (name) return name;
+  } catch {
+    // gone, or not ours to read: the thread name below, if any
+  }
   try {
     return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
   } catch {

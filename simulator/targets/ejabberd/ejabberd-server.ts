@@ -5,6 +5,7 @@ import { chownSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { layoutIn, writeConfig, type ConfigInput, type EjabberdLayout, type EjabberdPorts } from "./ejabberd-config.ts";
 import { hostFor, type HostSpec } from "./option-hosts.ts";
 import { freePorts } from "../../wire/ports.ts";
@@ -32,6 +33,9 @@ export interface EjabberdServerOptions {
 
 /** Starts tried when a chosen port was taken in the meantime (eaddrinuse); see start(). */
 const PORT_ATTEMPTS = 3;
+/** Launches tried on the same ports when one was taken during a restart, and the wait between. */
+const RESTART_ATTEMPTS = 5;
+const RESTART_RETRY_MS = 1_000;
 
 function chownTree(path: string, uid: number, gid: number): void {
   chownSync(path, uid, gid);
@@ -194,7 +198,20 @@ export class EjabberdServer implements WireServer {
     await old?.stop();
     if (old?.running) throw new Error(`ejabberd (PID ${oldBeam}) did not stop for the restart`);
     this.sessions.reset();
-    await this.launch();
+    // The ports were free a moment ago; another process's free-port probe can hold one briefly
+    // while the old VM is gone (seen once in a CI-like run with four test files at a time). Such a
+    // hold is short: try the same ports again, a bounded number of times.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.launch();
+        break;
+      } catch (e) {
+        const msg = (e as Error).message;
+        if (attempt >= RESTART_ATTEMPTS || !msg.includes("eaddrinuse")) throw e;
+        log.warn({ attempt, err: msg.slice(-300) }, "a port of the restarting ejabberd was taken; trying again");
+        await sleep(RESTART_RETRY_MS);
+      }
+    }
     log.info({ oldBeam, beam: this.beamPid }, "ejabberd restarted");
   }
 
