@@ -6,7 +6,7 @@ import { histogram, percentile, summarize } from "../../simulator/load/stats.ts"
 import { cpuPercent, parseStatTicks, parseStatusRssKiB, sampleProc, clockTicks } from "../../simulator/load/proc.ts";
 import { matchPushes, type SentMessage } from "../../simulator/load/measure.ts";
 import { parseBody, type PushSeen } from "../../simulator/load/app-recorder.ts";
-import { senderSchedule, tsungPassword, tsungScenario } from "../../simulator/load/tsung.ts";
+import { senderSchedule, startedUsersIn, tsungPassword, tsungScenario } from "../../simulator/load/tsung.ts";
 
 describe("load options", () => {
   it("takes defaults and deals the mix out in turn", () => {
@@ -115,6 +115,12 @@ describe("pushes matched to messages", () => {
 describe("tsung scenario", () => {
   const plan = { host: "o1.localhost", c2sPort: 5299, password: "p&w", senders: 4, rate: 200, seconds: 10, recipients: ["rcpt-0@o1.localhost", "rcpt-1@o1.localhost"] };
 
+  it("reads how many senders Tsung started from its log", () => {
+    const log = "stats: users 3 3\nstats: users_count 3 3\nstats: users 0 9\nstats: users_count 0 9\nstats: finish_users_count 9 9\n";
+    expect(startedUsersIn(log)).toBe(9);
+    expect(startedUsersIn("stats: request 45 1.19\n")).toBeUndefined();
+  });
+
   it("spreads rate × seconds over the senders", () => {
     expect(senderSchedule(plan)).toEqual({ perSender: 500, thinkS: 0.02 });
     expect(tsungPassword("pw", 3)).toBe("pw3");
@@ -123,7 +129,10 @@ describe("tsung scenario", () => {
   it("writes a scenario with the server, the users, the rate and the recipients, well escaped", () => {
     const x = tsungScenario(plan);
     expect(x).toContain('<server host="127.0.0.1" port="5299" type="tcp"/>');
-    expect(x).toContain('<users maxnumber="4" arrivalrate="4" unit="second"/>');
+    // exactly one static user per sender, each at its own time in the first second
+    expect(x.match(/<user session="push-senders" start_time="\d+" unit="millisecond"\/>/g)).toHaveLength(4);
+    expect(x).toContain('<user session="push-senders" start_time="750" unit="millisecond"/>');
+    expect(x).not.toContain("arrivalphase");
     expect(x).toContain('<option type="ts_jabber" name="passwd" value="p&amp;w"/>');
     expect(x).toContain('<option type="ts_jabber" name="domain" value="o1.localhost"/>');
     expect(x).toContain('<for from="1" to="500" var="i">');
