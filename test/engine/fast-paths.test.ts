@@ -108,6 +108,26 @@ describe("the publish-options cache", () => {
     expect(publishOptionsCacheSize()).toBeGreaterThan(0);
   });
 
+  it("a registration without publish-options leaves the cache as it is", () => {
+    const before = publishOptionsCacheSize();
+    for (const publishOptions of [undefined, ""]) {
+      const p = buildPush({ id: "p", domain: "example.org", registration: { id: "push.example<n1", jid: "push.example", node: "n1", enabledAt: 0, seq: 1, ...(publishOptions !== undefined && { publishOptions }) }, fields: {} });
+      expect(p.getChild("pubsub")?.getChild("publish-options")).toBeUndefined();
+    }
+    expect(publishOptionsCacheSize()).toBe(before);
+  });
+
+  it("a form it holds is served from it: a full cache is not emptied by a hit", () => {
+    let i = 0;
+    while (publishOptionsCacheSize() < 1024) push(form(`fill-${i++}`)); // each a miss: one more form held
+    expect(publishOptionsCacheSize()).toBe(1024);
+    const held = push(form(`fill-${i - 1}`)); // the last form added is held
+    expect(held.getChild("pubsub")?.getChild("publish-options")?.toString()).toContain(`<value>fill-${i - 1}</value>`);
+    expect(publishOptionsCacheSize()).toBe(1024);
+    push(form("one-more")); // a miss on a full cache empties it, then holds the new form
+    expect(publishOptionsCacheSize()).toBe(1);
+  });
+
   it("each push gets its own copy of the form: changing one push does not change the next", () => {
     const first = push(form("shared"));
     must(first.getChild("pubsub")?.getChild("publish-options")?.getChild("x")?.getChild("field"), "the form's field").attrs.var = "changed";

@@ -36,7 +36,11 @@ describe("parseXml at its limits", () => {
   });
 
   it("is not a string: null, not an exception (a store may hand back anything)", () => {
-    for (const v of [undefined, null, 42, {}, ["<a/>"]]) expect(parseXml(v as unknown as string)).toBeNull();
+    for (const v of [undefined, null, 42, {}, ["<a/>"]]) {
+      let out: unknown = "not called";
+      expect(() => (out = parseXml(v as unknown as string)), String(v)).not.toThrow(); // an exception would be a crash, not a kill
+      expect(out).toBeNull();
+    }
   });
 
   it("one element only: a well-formed root followed by a stray end tag is refused", () => {
@@ -65,6 +69,14 @@ describe("exceedsSize: the element's length as written out, without serializing 
     ["attributes, one without a value (not written)", xml("iq", { type: "set", id: "e1", to: undefined, from: null as unknown as string })],
     ["nested", xml("iq", { type: "set" }, xml("enable", { xmlns: "urn:xmpp:push:0", jid: "push.example", node: "n1" }, xml("x", { xmlns: "jabber:x:data" }, xml("field", { var: "a" }, xml("value", {}, "1")))))],
   ];
+  // xml() drops undefined and null attributes as it builds; a host may set them afterwards.
+  const withAttr = (v: undefined | null) => {
+    const el = xml("iq", { type: "set", id: "e1" });
+    el.attrs.to = v as unknown as string;
+    return el;
+  };
+  cases.push(["an attribute set to undefined after building (not written)", withAttr(undefined)]);
+  cases.push(["an attribute set to null after building (not written)", withAttr(null)]);
   it.each(cases)("%s: over n exactly when its XML is longer than n", (_, el) => {
     const length = el.toString().length;
     expect(exceedsSize(el, length)).toBe(false);

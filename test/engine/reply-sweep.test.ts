@@ -3,6 +3,9 @@
 // the others' deadlines alone, and no timer is left behind or thrown out of.
 import { xml } from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
+import { PushEngine } from "../../engine/engine.ts";
+import { MemoryStore } from "../../engine/store.ts";
+import { VirtualClock } from "../../simulator/clock.ts";
 import { harness, must, noThrow } from "./harness.ts";
 
 const error = (id: string) =>
@@ -78,5 +81,51 @@ describe("the reply sweep (push_reply_timeout)", () => {
     expect(h.clock.pendingTimers()).toBe(1);
     h.clock.advance(30_000);
     expect(h.engine.stats().pending).toBe(0);
+  });
+
+  it("a host clock that refuses to re-arm the sweep once: a push still awaited is answered and counted", () => {
+    // A host that runs each timer callback in isolation (a failing one is logged, the rest go on),
+    // and whose timer facility refuses one request.
+    const clock = new VirtualClock();
+    const hostErrors: string[] = [];
+    let refuseNext = false;
+    const hostClock = {
+      now: () => clock.now(),
+      setTimer: (ms: number, fn: () => void) => {
+        if (refuseNext) {
+          refuseNext = false;
+          throw new Error("timer refused");
+        }
+        return clock.setTimer(ms, () => {
+          try {
+            fn();
+          } catch (err) {
+            hostErrors.push(String(err));
+          }
+        });
+      },
+    };
+    const sent: ReturnType<typeof xml>[] = [];
+    const store = new MemoryStore();
+    const engine = new PushEngine({
+      options: { push_reply_timeout: 30, push_max_errors: 5 },
+      store,
+      clock: hostClock,
+      port: { domain: "example.org", send: (el) => sent.push(el), sessions: () => [], setHibernationTimeout() {} },
+    });
+    const phone = { id: "p", user: "alice", resource: "phone", state: "live" as const };
+    engine.handleIq(phone, xml("iq", { type: "set", id: "e", from: "alice@example.org/phone" }, xml("enable", { xmlns: "urn:xmpp:push:0", jid: "push.example", node: "n1" })));
+    const message = () => xml("message", { from: "bob@example.org/laptop", to: "alice@example.org", type: "chat" }, xml("body", {}, "hi"));
+    expect(engine.messageOffline("alice", { stanza: message(), key: "m1" })).toBe(1);
+    clock.advance(10_000);
+    expect(engine.messageOffline("alice", { stanza: message(), key: "m2" })).toBe(1);
+    const second = must(sent[1], "the second push").attrs.id!;
+    refuseNext = true;
+    clock.advance(20_000); // the first push's time is up; re-arming for the second is refused
+    expect(hostErrors).toEqual(["Error: timer refused"]);
+    expect(engine.stats().pending).toBe(1);
+    expect(engine.handleAppReply(error(second))).toBe(true);
+    expect(store.load("alice").errors).toEqual({ "push.example<n1": 1 });
+    expect(engine.stats().pending).toBe(0);
   });
 });
