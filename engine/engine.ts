@@ -399,15 +399,19 @@ export class PushEngine {
     if (this.sweep) return;
     const oldest = this.pending.values().next().value;
     if (!oldest) return;
-    this.sweep = this.clock.setTimer(oldest.deadline - this.clock.now(), () => {
-      this.sweep = undefined;
-      const now = this.clock.now();
-      for (const [id, p] of this.pending) {
-        if (p.deadline > now) break;
-        this.pending.delete(id);
-      }
-      this.armSweep();
-    });
+    // The callback runs on the host's clock: like every entry point, it never throws into it
+    // (re-arming can fail; the next push arms a new sweep).
+    this.sweep = this.clock.setTimer(oldest.deadline - this.clock.now(), () =>
+      this.guard("replySweep", undefined, () => {
+        this.sweep = undefined;
+        const now = this.clock.now();
+        for (const [id, p] of this.pending) {
+          if (p.deadline > now) break;
+          this.pending.delete(id);
+        }
+        this.armSweep();
+      }),
+    );
   }
 
   /** summarize(), remembered for the last stanza: one message is pushed to each registration in
