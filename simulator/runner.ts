@@ -145,6 +145,7 @@ export async function run(opts: RunOptions): Promise<RunReport> {
     }
     let info;
     try {
+      target.prepare?.(loaded.filter((l): l is { ok: true; scenario: Scenario } => l.ok).map((l) => l.scenario));
       info = await target.start();
     } catch (e) {
       summary.version = "failed to start";

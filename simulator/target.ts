@@ -4,6 +4,7 @@
 import type { Element } from "@xmpp/xml";
 import type { Profile } from "./results.ts";
 import type { Trace } from "./trace.ts";
+import type { Scenario } from "./scenario/model.ts";
 
 /** Options a scenario may set; names follow the seed (mod_cloud_notify) and mod_smacks. */
 export interface ScenarioOptions {
@@ -186,6 +187,12 @@ export interface Target {
   readonly expectationsFile?: string;
   /** Is the target usable here? If not, why (e.g. which packages to install). */
   available(): Promise<{ ok: true } | { ok: false; reason: string }>;
+  /**
+   * Optional, called by the runner before start() with the scenarios that will run on this
+   * target: a server target can set up what they need (e.g. one virtual host per option set) in
+   * its first configuration instead of reloading it while scenarios run.
+   */
+  prepare?(scenarios: Scenario[]): void;
   start(): Promise<TargetInfo>;
   /** What this target supports; valid after start() (a generic target learns it by connecting). */
   capabilities(): TargetCapabilities;

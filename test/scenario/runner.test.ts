@@ -58,6 +58,25 @@ describe("runner", () => {
     expect(failed.timeline.some((e) => e.kind === "push")).toBe(true);
   });
 
+  it("prepare() gets the scenarios this target will run (not the broken ones, after --grep), before start()", async () => {
+    const d = dirWith({
+      "a.yaml": ok,
+      "b.yaml": ok.replace("name: passes", "name: also passes"),
+      "c.yaml": "name: broken, passes not\nrules: [R-OFFLINE]\npersonas: {a: {}}\nsteps: [ { nope: 1 } ]\n",
+      "d.yaml": ok.replace("name: passes", "name: filtered out"),
+    });
+    const engine = createEngineTarget();
+    const calls: string[] = [];
+    const preparing: Target = {
+      ...engine,
+      prepare: (scenarios) => void calls.push(`prepare ${scenarios.map((s) => s.name).sort().join(", ")}`),
+      start: () => (calls.push("start"), engine.start()),
+    };
+    const r = await run({ paths: [d], targets: [preparing], grep: "passes", reporters: [] });
+    expect(r.scenarios.map((x) => x.verdict).sort()).toEqual(["broken", "passed", "passed"]);
+    expect(calls).toEqual(["prepare also passes, passes", "start"]);
+  });
+
   it("an option the target cannot set skips the scenario before its first step, naming the option", async () => {
     const d = dirWith({ "a.yaml": ok.replace("personas:", "options: { push_max_errors: 3 }\npersonas:") });
     const engine = createEngineTarget();

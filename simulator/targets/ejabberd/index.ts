@@ -1,6 +1,5 @@
 // Target "ejabberd": the scenarios over the wire against a real ejabberd 23.01 (mod_push,
 // mod_push_keepalive, mod_stream_mgmt …) that the harness starts itself (see simulator/wire/).
-import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { Target, TargetCapabilities, TargetInfo, TargetSession, WorldSpec } from "../../target.ts";
 import { Unsupported } from "../../scenario/errors.ts";
@@ -13,7 +12,8 @@ import { EjabberdServer, type EjabberdServerOptions } from "./ejabberd-server.ts
 import { DedicatedEjabberd } from "./dedicated-ejabberd.ts";
 import { debianPackageVersion, ejabberdInstalled, ejabberdVersion, INSTALL_HINT, versionLabel } from "./install.ts";
 import { AppGateway } from "../../wire/wire-app-server.ts";
-import { slug, WireSession } from "../../wire/wire-session.ts";
+import { WireSession } from "../../wire/wire-session.ts";
+import { DedicatedServers, parallelismOf, SessionNaming, setUpOrClose } from "../../wire/server-target-parts.ts";
 
 export { INSTALL_HINT, ejabberdInstalled };
 
@@ -35,13 +35,11 @@ export class EjabberdTarget implements Target {
   private server?: EjabberdServer;
   private gateway?: AppGateway;
   /** Servers of single sessions (worlds that restart the server). */
-  private readonly dedicated = new Set<DedicatedEjabberd>();
-  private readonly password = randomBytes(9).toString("base64url");
-  private seq = 0;
+  private readonly dedicated = new DedicatedServers<DedicatedEjabberd>();
+  private readonly naming = new SessionNaming();
 
   constructor(private readonly opts: EjabberdTargetOptions = {}) {
-    const fromEnv = Number(process.env.PUSHLAB_EJABBERD_PARALLELISM);
-    this.parallelism = opts.parallelism ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 8);
+    this.parallelism = parallelismOf(opts.parallelism, "PUSHLAB_EJABBERD_PARALLELISM", 8);
   }
 
   async available(): Promise<{ ok: true } | { ok: false; reason: string }> {
@@ -49,8 +47,8 @@ export class EjabberdTarget implements Target {
   }
 
   /**
-   * Optional: declare the scenarios before start() so the vhosts of those that will run on the
-   * shared server exist from the start. Skipped ones (as the runner decides) and those that get
+   * Called by the runner before start(): the vhosts of the scenarios that will run on the shared
+   * server are in its first config (each vhost added later costs a config reload). Skipped ones (as the runner decides) and those that get
    * a server of their own add none.
    */
   prepare(scenarios: Scenario[]): void {
@@ -75,7 +73,7 @@ export class EjabberdTarget implements Target {
 
   /** Dedicated servers still running (tests check their PIDs). */
   get dedicatedServers(): DedicatedEjabberd[] {
-    return [...this.dedicated].filter((d) => !d.stopped);
+    return this.dedicated.running();
   }
 
   async start(): Promise<TargetInfo> {
@@ -129,8 +127,8 @@ export class EjabberdTarget implements Target {
       gateway: this.gateway,
       probe: server.sessions,
       host: host.name,
-      tag: this.nextTag(world),
-      password: this.password,
+      tag: this.naming.tag(world),
+      password: this.naming.password,
     });
     await session.setup();
     return session;
@@ -138,7 +136,6 @@ export class EjabberdTarget implements Target {
 
   /** An ejabberd of the session's own, so a restart disturbs nobody else. */
   private async openDedicated(world: WorldSpec, host: HostSpec): Promise<TargetSession> {
-    for (const old of this.dedicated) if (old.stopped) this.dedicated.delete(old);
     const d = await DedicatedEjabberd.start(host, this.opts.server);
     this.dedicated.add(d); // the session stops it on close; stop() catches any left over
     const session = new WireSession(world, {
@@ -146,8 +143,8 @@ export class EjabberdTarget implements Target {
       gateway: d.gateway,
       probe: d.server.sessions,
       host: d.host.name,
-      tag: this.nextTag(world),
-      password: this.password,
+      tag: this.naming.tag(world),
+      password: this.naming.password,
       restart: async () => {
         const oldPid = d.beamPid;
         await d.restart();
@@ -157,17 +154,7 @@ export class EjabberdTarget implements Target {
       release: () => d.stop(),
       keepAccounts: true,
     });
-    try {
-      await session.setup();
-    } catch (e) {
-      await session.close();
-      throw e;
-    }
-    return session;
-  }
-
-  private nextTag(world: WorldSpec): string {
-    return `${++this.seq}-${slug(world.scenarioId, 12)}`;
+    return setUpOrClose(session);
   }
 
   async stop(): Promise<void> {
@@ -175,9 +162,7 @@ export class EjabberdTarget implements Target {
     this.server = undefined;
     await this.gateway?.stop().catch(() => {});
     this.gateway = undefined;
-    const dedicated = [...this.dedicated];
-    this.dedicated.clear();
-    await Promise.allSettled([server?.stop(), ...dedicated.map((d) => d.stop())]);
+    await Promise.allSettled([server?.stop(), this.dedicated.stopAll()]);
   }
 }
 

@@ -3,15 +3,18 @@
 import { accessSync, constants, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { randomBytes } from "node:crypto";
 import type { Target, TargetCapabilities, TargetInfo, TargetSession, WorldSpec } from "../../target.ts";
+import type { Scenario } from "../../scenario/model.ts";
+import { unmetNeed } from "../../scenario/needs.ts";
+import { worldOf } from "../../scenario/run-scenario.ts";
 import { prosodyCapabilities } from "./capabilities.ts";
 import { MODULE_DIR } from "./prosody-config.ts";
 import { hostFor, type HostSpec } from "./option-hosts.ts";
 import { ProsodyServer, type ProsodyServerOptions } from "./prosody-server.ts";
 import { AppGateway } from "../../wire/wire-app-server.ts";
 import { ControlClient } from "./control-client.ts";
-import { slug, WireSession } from "../../wire/wire-session.ts";
+import { WireSession } from "../../wire/wire-session.ts";
+import { DedicatedServers, parallelismOf, SessionNaming, setUpOrClose } from "../../wire/server-target-parts.ts";
 import { DedicatedProsody } from "./dedicated-prosody.ts";
 import { debianPackageVersion } from "../debian-package.ts";
 
@@ -62,28 +65,37 @@ export class ProsodyTarget implements Target {
   private gateway?: AppGateway;
   private control?: ControlClient;
   /** Servers of single sessions (worlds that restart the server or break its storage). */
-  private readonly dedicated = new Set<DedicatedProsody>();
-  private readonly password = randomBytes(9).toString("base64url");
-  private seq = 0;
+  private readonly dedicated = new DedicatedServers<DedicatedProsody>();
+  private readonly naming = new SessionNaming();
 
   constructor(private readonly opts: ProsodyTargetOptions = {}) {
     // Scenarios mostly wait on server timers, so many fit on one Prosody; 16 and 32 gave the same
     // verdicts here (2 cores). PUSHLAB_PROSODY_PARALLELISM overrides.
-    const fromEnv = Number(process.env.PUSHLAB_PROSODY_PARALLELISM);
-    this.parallelism = opts.parallelism ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 16);
+    this.parallelism = parallelismOf(opts.parallelism, "PUSHLAB_PROSODY_PARALLELISM", 16);
   }
 
   async available(): Promise<{ ok: true } | { ok: false; reason: string }> {
     return prosodyInstalled();
   }
 
-  /** Optional: declare every world before start() so all VirtualHosts exist from the start. */
-  prepare(worlds: WorldSpec[]): void {
-    for (const w of worlds) {
+  /**
+   * Called by the runner before start(): the VirtualHosts of the scenarios that will run on the
+   * shared server are in its first config. Skipped ones (as the runner decides) and those that
+   * get a server of their own add none.
+   */
+  prepare(scenarios: Scenario[]): void {
+    for (const s of scenarios) {
+      if (unmetNeed(s, this.capabilities(), this.name)) continue;
+      const w = worldOf(s);
       if (w.needs?.length) continue; // served by a dedicated server (see open())
       const h = hostFor(w);
       this.prepared.set(h.name, h);
     }
+  }
+
+  /** The VirtualHosts prepare() declared (tests check which). */
+  get preparedHosts(): string[] {
+    return [...this.prepared.keys()];
   }
 
   /** The running server (tests use it to check the PID and to crash it). */
@@ -93,7 +105,7 @@ export class ProsodyTarget implements Target {
 
   /** Dedicated servers still running (tests check their PIDs). */
   get dedicatedServers(): DedicatedProsody[] {
-    return [...this.dedicated].filter((d) => !d.stopped);
+    return this.dedicated.running();
   }
 
   async start(): Promise<TargetInfo> {
@@ -147,8 +159,8 @@ export class ProsodyTarget implements Target {
       gateway: this.gateway,
       ...(this.control && { probe: this.control }),
       host: host.name,
-      tag: this.nextTag(world),
-      password: this.password,
+      tag: this.naming.tag(world),
+      password: this.naming.password,
     });
     await session.setup();
     return session;
@@ -156,7 +168,6 @@ export class ProsodyTarget implements Target {
 
   /** A Prosody of the session's own (~130 ms to start), so a restart disturbs nobody else. */
   private async openDedicated(world: WorldSpec): Promise<TargetSession> {
-    for (const old of this.dedicated) if (old.stopped) this.dedicated.delete(old);
     const d = await DedicatedProsody.start(world, this.opts.server);
     this.dedicated.add(d); // the session stops it on close; stop() catches any left over
     const session = new WireSession(world, {
@@ -164,8 +175,8 @@ export class ProsodyTarget implements Target {
       gateway: d.gateway,
       ...(this.opts.controls !== false && { probe: d.control }),
       host: d.host.name,
-      tag: this.nextTag(world),
-      password: this.password,
+      tag: this.naming.tag(world),
+      password: this.naming.password,
       ...(world.needs?.includes("restart") && {
         restart: async () => {
           const oldPid = d.pid;
@@ -179,17 +190,7 @@ export class ProsodyTarget implements Target {
       release: () => d.stop(),
       keepAccounts: true,
     });
-    try {
-      await session.setup();
-    } catch (e) {
-      await session.close();
-      throw e;
-    }
-    return session;
-  }
-
-  private nextTag(world: WorldSpec): string {
-    return `${++this.seq}-${slug(world.scenarioId, 12)}`;
+    return setUpOrClose(session);
   }
 
   async stop(): Promise<void> {
@@ -198,9 +199,7 @@ export class ProsodyTarget implements Target {
     await Promise.allSettled([this.gateway?.stop(), this.control?.stop()]);
     this.gateway = undefined;
     this.control = undefined;
-    const dedicated = [...this.dedicated];
-    this.dedicated.clear();
-    await Promise.allSettled([server?.stop(), ...dedicated.map((d) => d.stop())]);
+    await Promise.allSettled([server?.stop(), this.dedicated.stopAll()]);
   }
 }
 
