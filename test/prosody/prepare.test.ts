@@ -16,7 +16,7 @@ function text(name: string, options: string, steps: string): Scenario {
   if (!l!.ok) throw new Error(JSON.stringify(l!.broken.errors));
   return l!.scenario;
 }
-const host = (options: WorldSpec["options"]) => hostFor({ scenarioId: "u", options, personas: [], apps: [], archive: true }).name;
+const host = (options: WorldSpec["options"]) => hostFor({ options, archive: true }).name;
 
 describe("Prosody target prepare()", () => {
   it("declares the VirtualHosts of exactly the scenarios that run on the shared server", () => {

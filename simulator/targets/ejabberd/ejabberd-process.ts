@@ -181,6 +181,9 @@ export class EjabberdProcess {
     // Anything left in the group (a beam whose ejabberdctl died first, port helpers): end it.
     if (killGroup(pgid, "SIGKILL")) await this.waitGroupGone(pgid);
     liveGroups.delete(pgid);
+    // The group is gone; the child's exit event may still be on its way (seen under load in CI:
+    // a restart found the old VM "running" right after it was killed). Let it arrive, bounded.
+    if (!this.exited) await this.waitExit(STOP_TIMEOUT_MS);
   }
 
   private async waitGroupGone(pgid: number): Promise<void> {
