@@ -44,16 +44,17 @@ describeWithServer("scenario suite on ejabberd 23.01", ejabberdInstalled(), INST
 
 describeWithServer("ejabberd declarations are exact", ejabberdInstalled(), INSTALL_HINT, () => {
   it("a declaration with a wrong `instead` turns the scenario red", async () => {
-    // R-HIB-START: ejabberd sends 1 push at hibernation; a file that claims 2 must fail the run.
+    // R-DISABLE-node: ejabberd pushes nothing after the disable (count: 0, §6); a file that
+    // claims 2 pushes must fail the run.
     const text = readFileSync(EJABBERD_EXPECTATIONS, "utf8");
-    const wrong = text.replace(/count: 1\n(\s+)pushes: \[\{ body: "New Message!" \}\]/, 'count: 2\n$1pushes: [{ body: "New Message!" }, { body: "New Message!" }]');
+    const wrong = text.replace(/(registration\/R-DISABLE-node:[\s\S]*?instead:\s*\n\s+)count: 0/, "$1count: 2");
     expect(wrong).not.toBe(text);
     const dir = mkdtempSync(join(tmpdir(), "pushlab-exp-"));
     try {
       const file = join(dir, "expectations.yaml");
       writeFileSync(file, wrong);
-      const bad = await run({ paths: ["scenarios/hibernation/R-HIB-START.yaml"], targets: [createEjabberdTarget()], reporters: [], expectations: { ejabberd: file } });
-      const good = await run({ paths: ["scenarios/hibernation/R-HIB-START.yaml"], targets: [createEjabberdTarget()], reporters: [] });
+      const bad = await run({ paths: ["scenarios/registration/R-DISABLE-node.yaml"], targets: [createEjabberdTarget()], reporters: [], expectations: { ejabberd: file } });
+      const good = await run({ paths: ["scenarios/registration/R-DISABLE-node.yaml"], targets: [createEjabberdTarget()], reporters: [] });
       expect(bad.scenarios.map((r) => r.verdict)).toEqual(["failed"]);
       expect(good.scenarios.map((r) => r.verdict)).toEqual(["deviation"]);
     } finally {
