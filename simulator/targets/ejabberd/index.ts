@@ -48,8 +48,8 @@ export class EjabberdTarget implements Target {
 
   /**
    * Called by the runner before start(): the vhosts of the scenarios that will run on the shared
-   * server are in its first config (each vhost added later costs a config reload). Skipped ones (as the runner decides) and those that get
-   * a server of their own add none.
+   * server are in its first config (each vhost added later costs a config reload). Skipped ones
+   * (as the runner decides) and those that get a server of their own add none.
    */
   prepare(scenarios: Scenario[]): void {
     for (const s of scenarios) {
