@@ -37,6 +37,20 @@ const PORT_ATTEMPTS = 3;
 const RESTART_ATTEMPTS = 5;
 const RESTART_RETRY_MS = 1_000;
 
+/** Runs fn again while it fails with ejabberd's eaddrinuse, at most `attempts` times in all. */
+async function whilePortTaken<T>(attempts: number, pauseMs: number, note: string, fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      const msg = (e as Error).message;
+      if (attempt >= attempts || !msg.includes("eaddrinuse")) throw e;
+      log.warn({ attempt, err: msg.slice(-300) }, note);
+      if (pauseMs > 0) await sleep(pauseMs);
+    }
+  }
+}
+
 function chownTree(path: string, uid: number, gid: number): void {
   chownSync(path, uid, gid);
   if (statSync(path).isDirectory()) for (const name of readdirSync(path)) chownTree(join(path, name), uid, gid);
@@ -77,15 +91,7 @@ export class EjabberdServer implements WireServer {
    * eaddrinuse, and only then is the start tried again, on new ports, at most PORT_ATTEMPTS times.
    */
   static async start(opts: EjabberdServerOptions = {}): Promise<EjabberdServer> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await EjabberdServer.startOnce(opts);
-      } catch (e) {
-        const msg = (e as Error).message;
-        if (attempt >= PORT_ATTEMPTS || !msg.includes("eaddrinuse")) throw e;
-        log.warn({ attempt, err: msg.slice(-300) }, "ejabberd found a port taken at start; starting again on new ports");
-      }
-    }
+    return whilePortTaken(PORT_ATTEMPTS, 0, "ejabberd found a port taken at start; starting again on new ports", () => EjabberdServer.startOnce(opts));
   }
 
   private static async startOnce(opts: EjabberdServerOptions): Promise<EjabberdServer> {
@@ -201,17 +207,7 @@ export class EjabberdServer implements WireServer {
     // The ports were free a moment ago; another process's free-port probe can hold one briefly
     // while the old VM is gone (seen once in a CI-like run with four test files at a time). Such a
     // hold is short: try the same ports again, a bounded number of times.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.launch();
-        break;
-      } catch (e) {
-        const msg = (e as Error).message;
-        if (attempt >= RESTART_ATTEMPTS || !msg.includes("eaddrinuse")) throw e;
-        log.warn({ attempt, err: msg.slice(-300) }, "a port of the restarting ejabberd was taken; trying again");
-        await sleep(RESTART_RETRY_MS);
-      }
-    }
+    await whilePortTaken(RESTART_ATTEMPTS, RESTART_RETRY_MS, "a port of the restarting ejabberd was taken; trying again", () => this.launch());
     log.info({ oldBeam, beam: this.beamPid }, "ejabberd restarted");
   }
 
