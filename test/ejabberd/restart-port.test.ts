@@ -10,6 +10,22 @@ import { EjabberdServer } from "../../simulator/targets/ejabberd/ejabberd-server
 
 type Launchable = { launch: () => Promise<void> };
 
+/** Listens on port, trying again while it is still in use (the old VM may not have let go of it
+ * yet under load); bounded. */
+async function listenOn(port: number): Promise<Server> {
+  const end = Date.now() + 15_000;
+  for (;;) {
+    const h = createServer();
+    const ok = await new Promise<boolean>((res) => {
+      h.once("error", () => res(false));
+      h.listen(port, "127.0.0.1", () => res(true));
+    });
+    if (ok) return h;
+    if (Date.now() > end) throw new Error(`port ${port} stayed in use for 15 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Holds `port` from just before each of the server's launches, for `holdMs` (forever when null). */
 function holdPortAtLaunch(server: EjabberdServer, port: number, holdMs: number | null) {
   const state = { launches: 0, holders: [] as Server[] };
@@ -18,8 +34,7 @@ function holdPortAtLaunch(server: EjabberdServer, port: number, holdMs: number |
   s.launch = async () => {
     state.launches++;
     if (state.launches === 1) {
-      const h = createServer();
-      await new Promise<void>((res) => h.listen(port, "127.0.0.1", () => res()));
+      const h = await listenOn(port);
       state.holders.push(h);
       if (holdMs !== null) setTimeout(() => h.close(), holdMs);
     }
